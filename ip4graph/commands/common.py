@@ -1,0 +1,53 @@
+"""Shared state and helpers for CLI commands (the only layer that prints or exits)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from rdflib import Dataset
+
+from ..errors import Ip4GraphError
+from ..fileio import write_atomic  # noqa: F401  (re-exported for commands)
+from ..loader import load
+from ..reasoning import Reasoning, attach_inferences
+
+#: Exit codes, as in pySHACL: 0 ok / conforms, 1 does not conform / no answer, 2 error.
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_ERROR = 2
+
+
+@dataclass
+class State:
+    """Options given to the ``ip4graph`` group, and the dataset they describe (loaded lazily)."""
+
+    data: tuple[Path, ...] = ()
+    ontology: Path | None = None
+    reasoning: Reasoning = Reasoning.OWLRL
+    cache: bool = True
+    _dataset: Dataset | None = field(default=None, repr=False)
+    _reasoned: bool = False
+
+    def dataset(self, *, reasoned: bool = False) -> Dataset:
+        """The loaded dataset; with ``reasoned`` the inferences are attached in ``ip4g:inferred``."""
+        if self._dataset is None:
+            self._dataset = load(
+                self.data if self.data else None,
+                ontology=self.ontology if self.ontology is not None else True,
+            )
+        if reasoned and not self._reasoned and self.reasoning is not Reasoning.NONE:
+            attach_inferences(self._dataset, profile=self.reasoning, cache=self.cache)
+            self._reasoned = True
+        return self._dataset
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+def fail(exc: Ip4GraphError) -> None:
+    """Print an ip4graph error on stderr and exit 2."""
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(EXIT_ERROR)

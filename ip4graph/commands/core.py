@@ -1,0 +1,114 @@
+"""Core commands: validate, stats, build."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import Ip4GraphError
+from ..stats import Stats, compute_stats
+from ..validation import ReportFormat, validate
+from .common import EXIT_ERROR, EXIT_FAIL, EXIT_OK, State, fail, pass_state
+
+
+@click.command("validate")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ReportFormat]), default="human",
+              show_default=True, help="human prose, an aligned table, or the SHACL report in Turtle.")
+@click.option("--shapes", type=click.Path(path_type=Path), default=None,
+              help="SHACL shapes file (default: the shipped ontology/shapes.ttl).")
+@pass_state
+def validate_cmd(state: State, fmt: str, shapes: Path | None) -> None:
+    """Validate the data against the SHACL shapes and the provenance rules.
+
+    Exit status: 0 conforms, 1 does not conform, 2 error (bad input, bad shapes).
+
+    \b
+    Example:
+      ip4graph validate --format table
+      ip4graph --data mydata.trig validate
+    """
+    try:
+        report = validate(state.dataset(), shapes=shapes)
+    except Ip4GraphError as exc:
+        fail(exc)
+        return
+    click.echo(report.text(ReportFormat(fmt)))
+    sys.exit(EXIT_OK if report.conforms else EXIT_FAIL)
+
+
+def render_stats(stats: Stats) -> str:
+    """The human-readable stats table."""
+    out = [
+        f"triples asserted : {stats.asserted} (ontology {stats.ontology}, data {stats.asserted - stats.ontology})",
+        f"triples inferred : {stats.inferred}",
+        f"claim graphs     : {stats.claims}",
+        "",
+        "graphs:",
+    ]
+    out += [f"  {k:<32} {v:>6}" for k, v in stats.graphs.items()]
+    out += ["", "instances per class:"]
+    out += [f"  {k:<32} {v:>6}" for k, v in stats.classes.items()]
+    out += ["", "claims per source:"]
+    out += [f"  {k:<32} {v:>6}" for k, v in stats.sources.items()]
+    out += ["", "claims per certainty:"]
+    out += [f"  {k:<32} {v:>6}" for k, v in stats.certainty.items()]
+    out += ["", "links out (owl:sameAs):"]
+    out += [f"  {k:<32} {v:>6}" for k, v in stats.links.items()]
+    return "\n".join(out)
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@pass_state
+def stats_cmd(state: State, as_json: bool) -> None:
+    """Count triples (asserted and inferred), instances per class, sources and links out.
+
+    \b
+    Example:
+      ip4graph stats
+      ip4graph --reasoning none stats --json
+    """
+    try:
+        stats = compute_stats(state.dataset(reasoned=True))
+    except Ip4GraphError as exc:
+        fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(stats.__dict__, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_stats(stats))
+
+
+@click.command("build")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Directory for the outputs.")
+@pass_state
+def build_cmd(state: State, out_dir: Path) -> None:
+    """The main job: load, reason, validate, and report.
+
+    Today it loads the ontology and data, computes the inferences, validates with
+    SHACL and prints the stats; it exits 1 if the data does not conform.
+
+    \b
+    Example:
+      ip4graph build
+    """
+    try:
+        ds = state.dataset(reasoned=True)
+        report = validate(ds)
+        stats = compute_stats(ds)
+    except Ip4GraphError as exc:
+        fail(exc)
+        return
+    click.echo(f"validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'}")
+    if not report.conforms:
+        click.echo(report.text(ReportFormat.HUMAN), err=True)
+    click.echo(render_stats(stats))
+    sys.exit(EXIT_OK if report.conforms else EXIT_FAIL)
+
+
+COMMANDS = [validate_cmd, stats_cmd, build_cmd]
+_ = EXIT_ERROR

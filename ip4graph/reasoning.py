@@ -1,0 +1,175 @@
+"""OWL 2 RL (or RDFS) reasoning with owlrl, kept apart from the asserted data.
+
+The closure is computed on a *copy* of the asserted graphs; only the new triples
+are returned, and :func:`attach_inferences` puts them in the named graph
+``ip4g:inferred``. The asserted graphs are never touched.
+
+The closure is cached under ``build/cache/`` keyed by a hash of every input
+triple, the profile and the owlrl version; a changed input gives a new key.
+Cache files are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from enum import Enum
+from importlib.metadata import version
+from pathlib import Path
+
+import owlrl
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .errors import ReasoningError
+from .fileio import write_atomic
+from .namespaces import GRAPH_INFERRED, GRAPH_LINKS, GRAPH_PROVENANCE, bind_prefixes
+
+
+class Reasoning(str, Enum):
+    """Which entailment regime to compute."""
+
+    NONE = "none"
+    RDFS = "rdfs"
+    OWLRL = "owlrl"
+
+
+#: Graphs left out of the closure: sameAs links (they would copy every fact onto
+#: Wikidata/DBpedia IRIs) and claim metadata (not domain facts).
+EXCLUDED_GRAPHS = frozenset({GRAPH_LINKS, GRAPH_PROVENANCE, GRAPH_INFERRED})
+
+_TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property})
+
+
+def reasoning_input(ds: Dataset) -> Graph:
+    """The asserted triples the reasoner sees: every graph but links, provenance and inferred."""
+    g = Graph()
+    for ctx in ds.graphs():
+        if ctx.identifier in EXCLUDED_GRAPHS:
+            continue
+        for t in ctx:
+            g.add(t)
+    return g
+
+
+def _useful(triple: tuple, asserted: Graph) -> bool:
+    s, p, o = triple
+    if isinstance(s, Literal):
+        return False
+    if p == OWL.sameAs and s == o:
+        return False
+    if p == RDF.type and o in _TRIVIAL_TYPES:
+        return False
+    if p in (RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty) and s == o:
+        return False
+    if isinstance(o, Literal) and p == RDF.type:
+        return False
+    return triple not in asserted
+
+
+def compute_inferences(graph: Graph, *, profile: Reasoning = Reasoning.OWLRL) -> Graph:
+    """Return the triples the closure of ``graph`` adds (``graph`` itself is not modified)."""
+    if profile is Reasoning.NONE:
+        return Graph()
+    work = Graph()
+    for t in graph:
+        work.add(t)
+    semantics = owlrl.OWLRL_Semantics if profile is Reasoning.OWLRL else owlrl.RDFS_Semantics
+    try:
+        owlrl.DeductiveClosure(
+            semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(work)
+    except Exception as exc:  # owlrl raises plain exceptions
+        raise ReasoningError(f"{profile.value} reasoning failed: {exc}") from exc
+    inferred = Graph()
+    bind_prefixes(inferred)
+    for t in work:
+        if _useful(t, graph):
+            inferred.add(t)
+    return inferred
+
+
+def input_hash(graph: Graph, *, profile: Reasoning) -> str:
+    """A stable hash of the reasoner's input (triples, profile, owlrl version)."""
+    h = hashlib.sha256()
+    h.update(f"{profile.value}|owlrl={version('owlrl')}|rdflib={version('rdflib')}\n".encode())
+    lines = sorted(
+        " ".join(_term_key(x) for x in t) for t in graph
+    )
+    for line in lines:
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def _term_key(term: object) -> str:
+    if isinstance(term, BNode):
+        return "_:"  # blank node labels are not stable across parses
+    if isinstance(term, (URIRef, Literal)):
+        return term.n3()
+    return str(term)
+
+
+def default_cache_dir() -> Path:
+    """``$IP4GRAPH_CACHE`` or ``./build/cache``."""
+    env = os.environ.get("IP4GRAPH_CACHE")
+    return Path(env) if env else Path.cwd() / "build" / "cache"
+
+
+def cached_inferences(
+    graph: Graph,
+    *,
+    profile: Reasoning = Reasoning.OWLRL,
+    cache_dir: Path | None = None,
+) -> tuple[Graph, bool]:
+    """Inferences for ``graph``, from the cache when the input is unchanged.
+
+    Returns ``(inferred, from_cache)``. Blank nodes make the hash collapse
+    their labels; the cached file keeps the inferred triples in N-Triples.
+    """
+    if profile is Reasoning.NONE:
+        return Graph(), False
+    directory = cache_dir if cache_dir is not None else default_cache_dir()
+    key = input_hash(graph, profile=profile)
+    path = directory / f"closure-{profile.value}-{key[:24]}.nt"
+    if path.is_file():
+        inferred = Graph()
+        bind_prefixes(inferred)
+        try:
+            inferred.parse(path, format="nt")
+            # Blank-node inferences cannot be re-identified from a file; a cache
+            # holds only the closure of inputs whose inferences are ground.
+            return inferred, True
+        except Exception:  # a corrupt cache is recomputed, never trusted
+            path.unlink(missing_ok=True)
+    inferred = compute_inferences(graph, profile=profile)
+    ground = Graph()
+    for t in inferred:
+        if not any(isinstance(x, BNode) for x in t):
+            ground.add(t)
+    if len(ground) == len(inferred):
+        write_atomic(path, inferred.serialize(format="nt", encoding="utf-8"))
+    return inferred, False
+
+
+def attach_inferences(
+    ds: Dataset,
+    *,
+    profile: Reasoning = Reasoning.OWLRL,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+) -> Graph:
+    """Compute (or read from cache) the inferences and put them in ``ip4g:inferred``.
+
+    Returns the inferred graph. Asserted graphs are not modified.
+    """
+    ds.remove_graph(GRAPH_INFERRED)
+    source = reasoning_input(ds)
+    if cache:
+        inferred, _ = cached_inferences(source, profile=profile, cache_dir=cache_dir)
+    else:
+        inferred = compute_inferences(source, profile=profile)
+    target = ds.graph(GRAPH_INFERRED)
+    for t in inferred:
+        target.add(t)
+    return target
