@@ -13,6 +13,7 @@ from .commands.common import State
 #: Command modules; each has a ``COMMANDS`` list of click commands.
 COMMAND_MODULES = [
     "ip4graph.commands.core",
+    "ip4graph.commands.query",
     "ip4graph.commands.viz",
 ]
 

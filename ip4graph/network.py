@@ -170,6 +170,7 @@ _DATE_PREDICATES: dict[URIRef, str] = {
     IP4.notAfter: "not_after",
     IP4.dateDescription: "date_description",
 }
+_PERIOD_KEYS = (*_DATE_PREDICATES.values(), "start_year", "end_year")
 _IGNORED_TYPES = frozenset({OWL.NamedIndividual, OWL.Thing, RDFS.Resource})
 _YEAR = re.compile(r"^-?(\d{4})")
 
@@ -321,7 +322,7 @@ class _Context:
             elif p == RDFS.subClassOf and isinstance(o, URIRef):
                 ctx.superclasses[s].add(o)  # type: ignore[index]
             elif p in _ALT_LABEL_PREDICATES and isinstance(o, Literal):
-                if p is SKOS.altLabel or p == SKOS.altLabel:
+                if p == SKOS.altLabel:
                     ctx.literals[s][p].append(o)
                 else:
                     ctx.labels[s].append(o)
@@ -392,11 +393,14 @@ class _Context:
         return out
 
 
+def _is_dataset(source: Graph) -> bool:
+    """Whether ``source`` has named graphs (a Dataset or ConjunctiveGraph)."""
+    return isinstance(source, Dataset) or bool(getattr(source, "context_aware", False))
+
+
 def _quads(source: Graph) -> Iterator[tuple[Node, Node, Node, Node | None]]:
     """(s, p, o, graph id) for a Dataset/ConjunctiveGraph, graph id ``None`` for a plain Graph."""
-    if isinstance(source, Dataset) or hasattr(source, "quads") and getattr(
-        source, "context_aware", False
-    ):
+    if _is_dataset(source):
         for s, p, o, g in source.quads((None, None, None, None)):  # type: ignore[attr-defined]
             yield s, p, o, (g.identifier if isinstance(g, Graph) else g)
     else:
@@ -451,7 +455,7 @@ def project(
         for node, labels in extra.labels.items():
             if node not in ctx.labels:
                 ctx.labels[node] = labels
-    is_dataset = isinstance(source, Dataset) or getattr(source, "context_aware", False)
+    is_dataset = _is_dataset(source)
     skip_graphs = {GRAPH_ONTOLOGY, GRAPH_PROVENANCE, GRAPH_LINKS}
     if not config.include_inferred:
         skip_graphs.add(GRAPH_INFERRED)
@@ -615,7 +619,7 @@ def _date_edges_from_relations(graph: nx.MultiDiGraph, ctx: _Context, config: Pr
             for _, attrs in graph.get_edge_data(a, b, default={}).items():
                 if attrs.get("start_year") is None:
                     attrs.update(
-                        {k: data[k] for k in ("start_date", "end_date", "start_year", "end_year") if k in data}
+                        {k: data[k] for k in _PERIOD_KEYS if k in data}
                     )
                     attrs["period_from"] = data["curie"]
 

@@ -102,7 +102,9 @@
     document.body.setAttribute("data-stabilized", "true");
   }
   network.once("stabilizationIterationsDone", stopPhysics);
-  if (!options.physics || options.physics.enabled === false) stopPhysics();
+  if (!options.physics || options.physics.enabled === false || data.nodes.length === 0) stopPhysics();
+  /* Whatever happens, physics stops after 20 s so a large graph never keeps the page busy. */
+  window.setTimeout(function () { if (!state.stabilized) stopPhysics(); }, 20000);
 
   /* ---- details panel ---- */
   var details = document.getElementById("ip4-details");

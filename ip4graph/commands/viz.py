@@ -1,0 +1,370 @@
+"""Graph commands: ``ip4graph viz`` (interactive HTML) and ``ip4graph analyze`` (networkx analytics)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import networkx as nx
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .. import network as net
+from ..errors import Ip4GraphError, ParameterError, QueryError, SourceError
+from ..namespaces import PREFIXES
+from ..resources import queries_dir
+from ..viz import Layout, write_html
+from .common import State, fail, pass_state
+
+__all__ = ["COMMANDS", "analyze", "viz"]
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def _named_query_text(name: str) -> str:
+    """The text of a named query from the shipped catalog (``ip4graph/queries/NAME.rq``)."""
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise QueryError(f"{name!r} is not a query name", hint="names are file names without .rq")
+    path = queries_dir() / f"{name}.rq"
+    if not path.is_file():
+        known = sorted(p.stem for p in queries_dir().glob("*.rq"))
+        raise QueryError(
+            f"no named query {name!r}",
+            hint=("known queries: " + ", ".join(known)) if known else "the query catalog is empty",
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def _param_value(state: State, value: str) -> Node:
+    if re.match(r"^[a-zA-Z][\w+.-]*://", value) or value.split(":", 1)[0] in PREFIXES:
+        return net.resolve_entity(state.dataset(), value)
+    if re.fullmatch(r"-?\d+", value):
+        return Literal(int(value))
+    return Literal(value)
+
+
+def select_graph(
+    state: State,
+    *,
+    query: str | None,
+    construct: Path | None,
+    focus: str | None,
+    depth: int,
+    params: tuple[tuple[str, str], ...],
+    config: net.ProjectionConfig,
+) -> tuple[nx.MultiDiGraph, str, str | None]:
+    """Project what the options select; returns (graph, caption, query text)."""
+    if query and construct:
+        raise ParameterError("give --query or --construct, not both")
+    if params and not (query or construct):
+        raise ParameterError("--param needs --query or --construct")
+    dataset = state.dataset(reasoned=config.include_inferred)
+    text: str | None = None
+    if query or construct:
+        if construct is not None:
+            try:
+                text = construct.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise SourceError(f"cannot read {construct}: {exc.strerror or exc}") from exc
+            name = str(construct)
+            caption = f"Result of the CONSTRUCT query in {construct.name}"
+        else:
+            assert query is not None
+            text = _named_query_text(query)
+            name = query
+            caption = f"Result of the named query \u201c{query}\u201d"
+        bindings = {key: _param_value(state, value) for key, value in params}
+        if bindings:
+            caption += " with " + ", ".join(f"{k} = {v}" for k, v in params)
+        graph = net.project_query(dataset, text, bindings=bindings, config=config, name=name)
+    else:
+        graph = net.project(dataset, config=config)
+        caption = "The whole graph: asserted facts" + (" and inferences" if config.include_inferred else "")
+    if focus:
+        node = str(net.resolve_entity(dataset, focus)) if focus not in graph else focus
+        if node not in graph:
+            raise ParameterError(f"{focus!r} is not connected to anything in this graph")
+        graph = net.neighbourhood(graph, node, depth=depth)
+        label = graph.nodes[node].get("label", node)
+        hops = "hop" if depth == 1 else "hops"
+        caption = f"{caption}, within {depth} {hops} of {label}" if (query or construct) else (
+            f"Everything within {depth} {hops} of {label}"
+        )
+    extras = []
+    if config.include_hedged:
+        extras.append("hedged statements dashed")
+    if config.include_denied:
+        extras.append("denials in red")
+    caption += f" ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links"
+    caption += ("; " + ", ".join(extras)) if extras else ""
+    caption += ")."
+    return graph, caption, text
+
+
+def _selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that choose what to project, shared by ``viz`` and ``analyze``."""
+    options = [
+        click.option("--query", "query", metavar="NAME", default=None,
+                     help="A named query (CONSTRUCT) from the catalog whose result to draw."),
+        click.option("--construct", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                     default=None, help="A file holding a CONSTRUCT query whose result to draw."),
+        click.option("-p", "--param", "params", type=(str, str), multiple=True, metavar="NAME VALUE",
+                     help="Bind a query variable (an IRI, a CURIE, a number or a string); repeatable."),
+        click.option("--focus", metavar="ENTITY", default=None,
+                     help="Keep the neighbourhood of this entity (IRI, CURIE or label)."),
+        click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+                     help="Hops around --focus."),
+        click.option("--hedged/--no-hedged", default=True, show_default=True,
+                     help="Include hedged (reified) statements as uncertain links."),
+        click.option("--denied/--no-denied", default=False, show_default=True,
+                     help="Include denied facts (negative property assertions) as links."),
+        click.option("--inferred/--asserted", default=False, show_default=True,
+                     help="Include triples inferred by the reasoner."),
+        click.option("--predicate", "predicates", multiple=True, metavar="CURIE",
+                     help="Only these predicates become links (repeatable; default: all object properties)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _config(*, hedged: bool, denied: bool, inferred: bool, predicates: tuple[str, ...]) -> net.ProjectionConfig:
+    edge_predicates = None
+    if predicates:
+        resolved = set()
+        for text in predicates:
+            prefix, sep, local = text.partition(":")
+            if text.startswith(("http://", "https://")):
+                resolved.add(URIRef(text))
+            elif sep and prefix in PREFIXES:
+                resolved.add(PREFIXES[prefix][local])
+            else:
+                raise ParameterError(f"--predicate {text!r} is not an IRI or a known CURIE")
+        edge_predicates = frozenset(resolved)
+    return net.ProjectionConfig(
+        edge_predicates=edge_predicates,
+        include_hedged=hedged,
+        include_denied=denied,
+        include_inferred=inferred,
+    )
+
+
+def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn ip4graph errors into a message and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except Ip4GraphError as exc:
+            fail(exc)
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------- viz
+
+
+@click.command("viz")
+@_selection_options
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The HTML file to write.")
+@click.option("--title", default=None, help="The page title (default: says what is drawn).")
+@click.option("--layout", type=click.Choice([layout.value for layout in Layout]), default=Layout.FORCE.value,
+              show_default=True, help="Initial layout; the page can switch.")
+@pass_state
+@_errors
+def viz(
+    state: State,
+    *,
+    query: str | None,
+    construct: Path | None,
+    params: tuple[tuple[str, str], ...],
+    focus: str | None,
+    depth: int,
+    hedged: bool,
+    denied: bool,
+    inferred: bool,
+    predicates: tuple[str, ...],
+    output: Path,
+    title: str | None,
+    layout: str,
+) -> None:
+    """Write an interactive relationship graph as one self-contained HTML file.
+
+    The page works offline (vis-network is inlined), with a legend that filters
+    by class, a year filter, a search box, and tooltips giving dates, certainty
+    and the source quote.
+
+    \b
+    Example:
+      ip4graph viz -o build/graph.html
+      ip4graph viz --focus "New Zealand" --depth 2 -o nz.html
+      ip4graph viz --construct my-query.rq -o result.html --layout hierarchical
+    """
+    config = _config(hedged=hedged, denied=denied, inferred=inferred, predicates=predicates)
+    graph, caption, text = select_graph(
+        state, query=query, construct=construct, focus=focus, depth=depth, params=params, config=config
+    )
+    page_title = title or "NATO and the Indo-Pacific 4: relationships"
+    path = write_html(graph, output, title=page_title, caption=caption, query=text, layout=Layout(layout))
+    click.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links)")
+
+
+# --------------------------------------------------------------------------- analyze
+
+
+def _emit(fmt: str, json_value: Any, table_text: str) -> None:
+    click.echo(net.to_json(json_value) if net.OutputFormat(fmt) is net.OutputFormat.JSON else table_text)
+
+
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice([f.value for f in net.OutputFormat]),
+    default=net.OutputFormat.TABLE.value, show_default=True, help="An aligned table or JSON.",
+)
+
+
+@click.group("analyze")
+def analyze() -> None:
+    """Network analytics of the relationship graph (networkx).
+
+    \b
+    Example:
+      ip4graph analyze centrality --top 10
+      ip4graph analyze paths "New Zealand" "North Korea"
+      ip4graph analyze communities --format json
+      ip4graph analyze bridges
+    """
+
+
+@analyze.command("centrality")
+@_selection_options
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="How many nodes to list.")
+@click.option("--sort", "sort_by", type=click.Choice(["betweenness", "eigenvector", "degree", "degree_centrality"]),
+              default="betweenness", show_default=True, help="The score to rank by.")
+@_format_option
+@pass_state
+@_errors
+def centrality_cmd(state: State, *, top: int, sort_by: str, fmt: str, **selection: Any) -> None:
+    """Degree, betweenness and eigenvector centrality, best first.
+
+    \b
+    Example:
+      ip4graph analyze centrality --top 10 --sort eigenvector
+    """
+    graph = _analysis_graph(state, selection)
+    rows = net.centrality(graph, top=top, sort_by=sort_by)
+    table = net.table(
+        [(r.label, r.cls, r.degree, f"{r.betweenness:.4f}", f"{r.eigenvector:.4f}", f"{r.degree_centrality:.4f}")
+         for r in rows],
+        ["entity", "class", "degree", "betweenness", "eigenvector", "degree (norm.)"],
+    )
+    _emit(fmt, rows, table)
+
+
+@analyze.command("paths")
+@click.argument("source")
+@click.argument("target")
+@_selection_options
+@click.option("--max-length", type=click.IntRange(min=1), default=6, show_default=True, help="Longest path, in hops.")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="How many paths to list.")
+@_format_option
+@pass_state
+@_errors
+def paths_cmd(
+    state: State, source: str, target: str, *, max_length: int, limit: int, fmt: str, **selection: Any
+) -> None:
+    """How SOURCE is connected to TARGET: the shortest paths, with the predicate on each hop.
+
+    SOURCE and TARGET are IRIs, CURIEs (ip4d:japan) or labels ("Japan").
+    Exit status 1 when they are not connected.
+
+    \b
+    Example:
+      ip4graph analyze paths "New Zealand" "North Korea"
+    """
+    graph = _analysis_graph(state, selection)
+    a = _node_for(state, graph, source)
+    b = _node_for(state, graph, target)
+    found = net.connections(graph, a, b, max_length=max_length, limit=limit)
+    if net.OutputFormat(fmt) is net.OutputFormat.JSON:
+        click.echo(net.to_json([[hop for hop in path] for path in found]))
+    elif not found:
+        click.echo(f"no path of at most {max_length} hops between {graph.nodes[a]['label']} and {graph.nodes[b]['label']}")
+    else:
+        lines = []
+        for i, path in enumerate(found, start=1):
+            lines.append(f"{i}. ({len(path)} hops)")
+            lines.extend(f"   {hop}" for hop in path)
+        click.echo("\n".join(lines))
+    if not found:
+        raise SystemExit(1)
+
+
+@analyze.command("communities")
+@_selection_options
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed (results are reproducible).")
+@click.option("--resolution", type=float, default=1.0, show_default=True, help="Louvain resolution: higher, smaller.")
+@_format_option
+@pass_state
+@_errors
+def communities_cmd(state: State, *, seed: int, resolution: float, fmt: str, **selection: Any) -> None:
+    """Communities (Louvain modularity), largest first.
+
+    \b
+    Example:
+      ip4graph analyze communities --format json
+    """
+    graph = _analysis_graph(state, selection)
+    found = net.communities(graph, seed=seed, resolution=resolution)
+    table = net.table([(c.index, c.size, ", ".join(c.labels)) for c in found], ["#", "size", "members"])
+    _emit(fmt, found, table)
+
+
+@analyze.command("bridges")
+@_selection_options
+@_format_option
+@pass_state
+@_errors
+def bridges_cmd(state: State, *, fmt: str, **selection: Any) -> None:
+    """Bridges (links whose removal splits the graph) and the cut vertices that hold it together.
+
+    \b
+    Example:
+      ip4graph analyze bridges --format table
+    """
+    graph = _analysis_graph(state, selection)
+    report = net.bridges(graph)
+    text = "bridges:\n" + net.table(report.bridges, ["one end", "other end"])
+    text += "\n\ncut vertices:\n" + ("\n".join(f"  {v}" for v in report.cut_vertices) or "  (none)")
+    _emit(fmt, report, text)
+
+
+def _analysis_graph(state: State, selection: dict[str, Any]) -> nx.MultiDiGraph:
+    config = _config(
+        hedged=selection.pop("hedged"),
+        denied=selection.pop("denied"),
+        inferred=selection.pop("inferred"),
+        predicates=selection.pop("predicates"),
+    )
+    graph, _caption, _text = select_graph(state, config=config, **selection)
+    return graph
+
+
+def _node_for(state: State, graph: nx.MultiDiGraph, text: str) -> str:
+    try:
+        return net.resolve_node(graph, text)
+    except Ip4GraphError:
+        node = str(net.resolve_entity(state.dataset(), text))
+        if node not in graph:
+            raise ParameterError(f"{text!r} has no links in this graph") from None
+        return node
+
+
+#: The commands ``ip4graph.cli`` adds to the ``ip4graph`` group.
+COMMANDS: list[click.Command] = [viz, analyze]

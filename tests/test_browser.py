@@ -1,0 +1,296 @@
+"""The exported page in a real headless Chromium (Debian's, driven by Playwright), offline.
+
+These tests fail (not skip) when Chromium is missing, unless IP4GRAPH_SKIP_BROWSER=1.
+A screenshot is kept in build/test-artifacts/graph.png.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from browser import ARTIFACTS, CHROMIUM_ARGS, XSS_LABEL, big_dataset, chromium_or_fail, sample_dataset
+
+from ip4graph import network as net
+from ip4graph import viz
+
+pytestmark = pytest.mark.browser
+
+STABILIZED = "document.body.dataset.stabilized === 'true'"
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+
+
+@dataclass
+class Log:
+    """What the page did that it should not have: console errors, exceptions, dialogs, requests."""
+
+    console: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return (
+            [f"console {kind}: {text}" for kind, text in self.console if kind in ("error", "assert")]
+            + [f"page error: {e}" for e in self.errors]
+            + [f"dialog: {d}" for d in self.dialogs]
+            + [f"network request: {r}" for r in self.requests]
+        )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = chromium_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # Playwright gives every launch a fresh, temporary user-data-dir.
+        b = p.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[a for a in CHROMIUM_ARGS if a != "--headless"],
+        )
+        yield b
+        b.close()
+
+
+def open_page(browser, path: Path, *, width: int = 1400, height: int = 850):
+    """Open ``path`` offline, every non-file request aborted and recorded; wait until physics stopped."""
+    context = browser.new_context(offline=True, viewport={"width": width, "height": height})
+    page = context.new_page()
+    log = Log()
+    page.on("console", lambda m: log.console.append((m.type, m.text)))
+    page.on("pageerror", lambda e: log.errors.append(str(e)))
+    page.on("dialog", lambda d: (log.dialogs.append(d.message), d.dismiss()))
+
+    def route(r) -> None:
+        if r.request.url.startswith(LOCAL_SCHEMES):
+            r.continue_()
+        else:
+            log.requests.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri())
+    wait_until(page, STABILIZED, timeout=120)
+    return page, log
+
+
+@pytest.fixture(scope="module")
+def sample_graph() -> nx.MultiDiGraph:
+    return net.project(sample_dataset(), config=net.ProjectionConfig(include_denied=True))
+
+
+@pytest.fixture(scope="module")
+def sample_page(tmp_path_factory, sample_graph) -> Path:
+    path = tmp_path_factory.mktemp("html") / "sample.html"
+    viz.write_html(
+        sample_graph,
+        path,
+        title="NATO and the Indo-Pacific 4: sample",
+        caption="The test sample: 14 nodes, 17 links (hedged dashed, denied red).",
+    )
+    return path
+
+
+def wait_until(page, expression: str, *, timeout: float = 60.0) -> None:
+    """Poll ``expression`` from Python until it is true.
+
+    (``page.wait_for_function`` evaluates strings in the page, which the page's
+    Content-Security-Policy forbids; ``page.evaluate`` goes through the DevTools protocol.)
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {expression}")
+        page.wait_for_timeout(50)
+
+
+def counts(page) -> tuple[int, int, int, int]:
+    return tuple(page.evaluate(
+        "[ip4graph.nodes.length, ip4graph.edges.length, ip4graph.nodeView.length, ip4graph.edgeView.length]"
+    ))
+
+
+def node_point(page, node_id: str) -> tuple[float, float]:
+    """Where a node is drawn, in page coordinates."""
+    return tuple(page.evaluate(
+        """id => {
+            const net = ip4graph.network;
+            const p = net.canvasToDOM(net.getPosition(id));
+            const box = document.getElementById('ip4-network').getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        node_id,
+    ))
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_page_loads_offline_with_all_nodes_and_edges(browser, sample_page, sample_graph):
+    page, log = open_page(browser, sample_page)
+    assert counts(page) == (14, 17, 14, 17)
+    assert page.evaluate("typeof vis") == "object"
+    assert page.title() == "NATO and the Indo-Pacific 4: sample"
+    assert "Showing 14 of 14 nodes and 17 of 17 links" in page.inner_text("#ip4-status")
+    legend = page.locator("#ip4-legend li")
+    assert legend.count() == len({d["class"] for _, d in sample_graph.nodes(data=True)})
+    assert page.locator("#ip4-network canvas").count() == 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "graph.png"))
+    assert log.problems() == []
+    page.context.close()
+
+
+def test_xss_label_is_text(browser, sample_page):
+    page, log = open_page(browser, sample_page)
+    xss = "https://w3id.org/ip4graph/id/xss"
+    # tooltips are DOM elements built with textContent: no markup inside
+    assert page.evaluate(
+        "ip4graph.nodes.get().concat(ip4graph.edges.get())"
+        ".every(i => i.title instanceof HTMLElement && !i.title.querySelector('img,script,b'))"
+    )
+    # hover: the vis tooltip shows the label as text
+    x, y = node_point(page, xss)
+    page.mouse.move(x, y)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert XSS_LABEL in tooltip.inner_text()
+    assert tooltip.locator("img").count() == 0
+    # click: the details panel too
+    page.mouse.click(x, y)
+    details = page.locator("#ip4-details")
+    assert XSS_LABEL in details.inner_text()
+    assert "<script>window.__pwned = true</script>" in details.inner_text()
+    # the quote with a <script> in it, on an edge
+    page.locator("#ip4-search").fill("north korea")
+    assert page.evaluate("document.scripts.length") == 3  # data, vis-network, viewer: nothing injected
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert page.evaluate("window.__pwned") is None
+    assert log.dialogs == []
+    assert log.problems() == []
+    page.context.close()
+
+
+def test_class_filter(browser, sample_page, sample_graph):
+    page, log = open_page(browser, sample_page)
+    states = {n for n, d in sample_graph.nodes(data=True) if d["class"] == "ip4:State"}
+    kept_edges = sum(1 for u, v in sample_graph.edges() if u not in states and v not in states)
+    page.locator('#ip4-legend input[data-class="ip4:State"]').uncheck()
+    assert counts(page) == (14, 17, 14 - len(states), kept_edges)
+    assert f"Showing {14 - len(states)} of 14 nodes" in page.inner_text("#ip4-status")
+    page.locator('#ip4-legend input[data-class="ip4:State"]').check()
+    assert counts(page)[2:] == (14, 17)
+    assert log.problems() == []
+    page.context.close()
+
+
+def set_year(page, year: int) -> None:
+    page.evaluate(
+        "y => { const r = document.getElementById('ip4-year'); r.value = String(y);"
+        " r.dispatchEvent(new Event('input', {bubbles: true})); }",
+        year,
+    )
+
+
+def test_year_filter(browser, sample_page):
+    page, log = open_page(browser, sample_page)
+    assert page.locator("#ip4-year").is_disabled()
+    page.locator("#ip4-year-enabled").check()
+    assert page.input_value("#ip4-year") == "2024"
+    assert counts(page)[2:] == (14, 17)
+    set_year(page, 2015)  # the 2023 agreement and the 2024 summit are not there yet
+    assert page.inner_text("#ip4-year-value") == "2015"
+    assert counts(page)[2:] == (12, 13)
+    visible = set(page.evaluate("ip4graph.nodeView.getIds()"))
+    assert "https://w3id.org/ip4graph/id/summit-2024" not in visible
+    assert "https://w3id.org/ip4graph/id/partnership-nato-japan" in visible
+    assert page.get_attribute("#ip4-year", "min") == "1990"  # the earliest date in the data
+    set_year(page, 1985)  # clamped to 1990: the early-1990s partnership is there
+    assert page.input_value("#ip4-year") == "1990"
+    assert counts(page)[2:] == (12, 13)
+    page.locator("#ip4-year-enabled").uncheck()
+    assert counts(page)[2:] == (14, 17)
+    assert log.problems() == []
+    page.context.close()
+
+
+def test_search_and_uncertain_toggle(browser, sample_page):
+    page, log = open_page(browser, sample_page)
+    page.locator("#ip4-search").fill("korea")
+    assert counts(page)[2:] == (4, 3)  # the two Koreas, their neighbours (IP4, Russia), 3 links
+    selected = page.evaluate("ip4graph.network.getSelectedNodes().sort()")
+    assert selected == ["https://w3id.org/ip4graph/id/north-korea", "https://w3id.org/ip4graph/id/south-korea"]
+    assert "2 matches" in page.inner_text("#ip4-search-status")
+    page.locator("#ip4-search").fill("")
+    assert counts(page)[2:] == (14, 17)
+    page.locator("#ip4-show-uncertain").uncheck()
+    assert counts(page)[2:] == (14, 15)  # the hedged and the denied link are hidden
+    assert log.problems() == []
+    page.context.close()
+
+
+def test_layout_switch(browser, sample_page):
+    page, log = open_page(browser, sample_page)
+    page.select_option("#ip4-layout", "circular")
+    page.select_option("#ip4-layout", "hierarchical")
+    wait_until(page, STABILIZED)
+    page.select_option("#ip4-layout", "force")
+    wait_until(page, STABILIZED)
+    assert counts(page)[2:] == (14, 17)
+    assert log.problems() == []
+    page.context.close()
+
+
+@pytest.mark.slow
+def test_two_thousand_nodes_stay_responsive(browser, tmp_path):
+    graph = net.project(big_dataset(2000))
+    path = viz.write_html(graph, tmp_path / "big.html", title="2,000 nodes", caption="synthetic")
+    start = time.monotonic()
+    page, log = open_page(browser, path)
+    load_seconds = time.monotonic() - start
+    assert counts(page) == (2000, 4000, 2000, 4000)
+    assert load_seconds < 90, f"took {load_seconds:.1f}s to stabilise"
+    # physics is off: nothing moves any more
+    before = page.evaluate("JSON.stringify(ip4graph.network.getPositions(['https://w3id.org/ip4graph/id/n0']))")
+    page.wait_for_timeout(500)
+    after = page.evaluate("JSON.stringify(ip4graph.network.getPositions(['https://w3id.org/ip4graph/id/n0']))")
+    assert before == after
+    # interactions answer quickly
+    start = time.monotonic()
+    page.locator("#ip4-search").fill("node 42")
+    wait_until(page, "ip4graph.nodeView.length < 2000", timeout=5)
+    assert time.monotonic() - start < 5
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "graph-2000.png"))
+    assert log.problems() == []
+    page.context.close()
+
+
+def test_missing_chromium_fails_unless_skipped(monkeypatch):
+    import _pytest.outcomes
+
+    import browser as helpers
+
+    monkeypatch.setattr(helpers, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("IP4GRAPH_SKIP_BROWSER", raising=False)
+    with pytest.raises(_pytest.outcomes.Failed, match="install-browser.sh"):
+        helpers.chromium_or_fail()
+    monkeypatch.setenv("IP4GRAPH_SKIP_BROWSER", "1")
+    with pytest.raises(_pytest.outcomes.Skipped):
+        helpers.chromium_or_fail()
+
+
+def test_empty_graph_page(browser, tmp_path):
+    path = viz.write_html(nx.MultiDiGraph(), tmp_path / "empty.html", title="Nothing", caption="an empty result")
+    page, log = open_page(browser, path)
+    assert counts(page) == (0, 0, 0, 0)
+    assert page.locator("#ip4-year-enabled").is_disabled()
+    assert log.problems() == []
+    page.context.close()

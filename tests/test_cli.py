@@ -1,0 +1,83 @@
+"""The ip4graph command: exit codes, formats, help text for every command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ip4graph.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture()
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("IP4GRAPH_CACHE", str(tmp_path / "cache"))
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_validate_shipped_data_exits_0(run):
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "Conforms" in result.output
+
+
+def test_validate_invalid_exits_1_with_report(run):
+    result = run("--data", str(DATA / "valid" / "minimal.trig"), "--data",
+                 str(DATA / "invalid" / "agreement-one-party.trig"), "validate")
+    assert result.exit_code == 1
+    assert "ip4d:lonely-agreement" in result.output
+    assert "path:  ip4:party" in result.output
+    assert "at least two parties" in result.output
+
+
+@pytest.mark.parametrize("fmt,marker", [("table", "result(s); conforms: False"), ("turtle", "sh:ValidationReport")])
+def test_validate_formats(run, fmt, marker):
+    result = run("--data", str(DATA / "valid" / "minimal.trig"), "--data",
+                 str(DATA / "invalid" / "missing-label.trig"), "validate", "--format", fmt)
+    assert result.exit_code == 1
+    assert marker in result.output
+
+
+def test_validate_malformed_exits_2_with_location(run):
+    bad = DATA / "malformed" / "unterminated-string.ttl"
+    result = run("--data", str(bad), "validate")
+    assert result.exit_code == 2
+    assert f"{bad}:3:24" in result.output
+
+
+def test_stats_counts_asserted_and_inferred(run):
+    result = run("stats", "--json")
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    assert stats["asserted"] > 1000 and stats["inferred"] > 100
+    assert stats["classes"]["ip4:State"] >= 11
+    assert set(stats["sources"]) == {"ip4d:doc-brief", "ip4d:doc-usip"}
+    assert stats["links"]["Wikidata"] >= 20 and stats["links"]["DBpedia"] >= 20
+
+
+def test_stats_without_reasoning_has_no_inferences(run):
+    result = run("--reasoning", "none", "stats", "--json")
+    assert json.loads(result.output)["inferred"] == 0
+
+
+def test_build_runs_the_main_job(run):
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "validation: conforms" in result.output
+    assert "triples inferred" in result.output
+
+
+def test_every_command_has_help_with_an_example(run):
+    for name, command in main.commands.items():
+        assert command.help, f"{name} has no help"
+        assert "Example" in command.help, f"{name}'s help has no example"
+        assert run(name, "--help").exit_code == 0

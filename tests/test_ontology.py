@@ -1,0 +1,76 @@
+"""The ontology: versioned, documented in English and French, aligned, inside OWL 2 RL."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from ip4graph import resources
+from ip4graph.namespaces import IP4, ONTOLOGY_IRI
+
+STANDARD = ("http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "http://www.w3.org/2006/time#",
+            "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/", "https://schema.org/",
+            "http://xmlns.com/foaf/0.1/")
+
+
+def onto() -> Graph:
+    return Graph().parse(resources.ontology_path())
+
+
+def terms(g: Graph) -> set[URIRef]:
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    return {s for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(str(IP4))}
+
+
+def test_versioned_ontology():
+    g = onto()
+    o = URIRef(ONTOLOGY_IRI)
+    assert (o, RDF.type, OWL.Ontology) in g
+    assert g.value(o, OWL.versionIRI) is not None
+    assert g.value(o, OWL.versionInfo) is not None
+
+
+def test_every_term_has_english_and_french_labels_and_a_comment():
+    g = onto()
+    ts = terms(g)
+    assert len(ts) > 100
+    for t in ts:
+        langs = {l.language for l in g.objects(t, RDFS.label)}
+        assert {"en", "fr"} <= langs, t
+        assert g.value(t, RDFS.comment) is not None, t
+
+
+def test_alignment_to_standard_vocabularies():
+    g = onto()
+    used = {str(o) for p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass)
+            for o in g.objects(None, p)}
+    for ns in STANDARD:
+        if ns == "http://www.w3.org/2006/time#":
+            continue  # OWL-Time is used in the data model docs, not as a superclass
+        assert any(u.startswith(ns) for u in used), ns
+
+
+def test_inside_owl2_rl_no_property_chains():
+    g = onto()
+    assert not list(g.triples((None, OWL.propertyChainAxiom, None)))
+    # no existential restrictions in superclass position either
+    for restriction in g.subjects(RDF.type, OWL.Restriction):
+        assert not list(g.triples((restriction, OWL.someValuesFrom, None)))
+
+
+def test_property_characteristics_are_used():
+    g = onto()
+    for kind in (OWL.SymmetricProperty, OWL.TransitiveProperty):
+        assert list(g.subjects(RDF.type, kind)), kind
+    assert len(list(g.triples((None, OWL.inverseOf, None)))) >= 10
+
+
+def test_every_ip4_term_used_in_data_is_declared(dataset):
+    g = onto()
+    declared = {s for s in g.subjects() if str(s).startswith(str(IP4))}
+    used = set()
+    for s, p, o in dataset:
+        for t in (s, p, o):
+            if isinstance(t, URIRef) and str(t).startswith(str(IP4)):
+                used.add(t)
+    assert used - declared == set()
