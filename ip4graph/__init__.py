@@ -25,7 +25,10 @@ from .errors import (
     SourceError,
     ValidationFailed,
 )
+from .catalog import View, load_catalog
+from .kg import KnowledgeGraph, default_graph, query
 from .loader import load
+from .results import OutputFormat, QueryResult
 from .reasoning import Reasoning, attach_inferences
 from .stats import Stats, compute_stats
 from .validation import ReportFormat, ValidationReport, validate
@@ -49,7 +52,14 @@ __all__ = [
     "Stats",
     "ValidationFailed",
     "ValidationReport",
+    "KnowledgeGraph",
+    "OutputFormat",
+    "QueryResult",
+    "View",
     "attach_inferences",
+    "default_graph",
+    "load_catalog",
+    "query",
     "compute_stats",
     "load",
     "validate",

@@ -100,7 +100,7 @@ class Param:
                     return Literal(False)
                 raise ValueError("expected true or false")
         except ParameterError as exc:
-            raise ParameterError(f"parameter {self.name}: {exc.message}", hint=exc.hint) from exc
+            raise type(exc)(f"parameter {self.name}: {exc.message}", hint=exc.hint) from exc
         except (ValueError, TypeError) as exc:
             raise ParameterError(
                 f"parameter {self.name} must be of type {t.value}, got {text!r} ({exc})",

@@ -45,6 +45,7 @@ class Explanation:
     rule: str | None = None
     premises: list["Explanation"] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    graphs: list[URIRef] = field(default_factory=list)
 
     def rules(self) -> set[str]:
         """Every rule used anywhere in the proof."""
@@ -69,6 +70,8 @@ class Explanation:
             d["rule"] = self.rule
         if self.premises:
             d["premises"] = [p.to_dict(graph) for p in self.premises]
+        if self.graphs:
+            d["graphs"] = [curie(graph, g) for g in self.graphs]
         if self.evidence:
             d["evidence"] = [
                 {"claim": str(e.claim), "source": str(e.source) if e.source else None,
@@ -93,6 +96,8 @@ class Explanation:
             para = f" ¶{e.paragraph}" if e.paragraph else ""
             level = f" ({curie(graph, e.certainty).split(':')[-1]})" if e.certainty else ""
             lines.append(f"{rest}    source: {where}{para}{level} “{e.quote}”")
+        if self.status == "asserted" and not self.evidence and self.graphs:
+            lines.append(f"{rest}    in graph: {', '.join(curie(graph, g) for g in self.graphs)}")
         for i, prem in enumerate(self.premises):
             last = i == len(self.premises) - 1
             prem._render(graph, lines, rest + ("└─ " if last else "├─ "), rest + ("   " if last else "│  "), False)
@@ -180,7 +185,10 @@ class Explainer:
     def _prove(self, t: Triple, depth: int, path: frozenset[Triple]) -> Explanation | None:
         if t in self.asserted:
             status = "ontology" if t in self.ontology else "asserted"
-            return Explanation(t, status, evidence=self.evidence(t) if status == "asserted" else [])
+            if status == "ontology":
+                return Explanation(t, status)
+            graphs = sorted({getattr(g, "identifier", g) for *_, g in self.dataset.quads((t[0], t[1], t[2], None))}, key=str)
+            return Explanation(t, status, evidence=self.evidence(t), graphs=graphs)
         if depth == 0 or not self.holds(t):
             return None
         for rule, premises in self.candidates(t):

@@ -55,6 +55,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
 from ip4graph.errors import EntityNotFound, ParameterError, QueryError
+from ip4graph.terms import resolve_entity  # one resolver for the whole package
 from ip4graph.namespaces import (
     GRAPH_INFERRED,
     GRAPH_LINKS,
@@ -669,60 +670,6 @@ def neighbourhood(graph: nx.MultiDiGraph, node: str, *, depth: int = 1) -> nx.Mu
 
 
 # --------------------------------------------------------------------------- resolution
-
-
-def resolve_entity(dataset: Graph, text: str) -> URIRef:
-    """Turn an IRI, a CURIE (``ip4d:japan``) or a label (``Japan``, any language) into an IRI.
-
-    Labels are matched case-insensitively against ``skos:prefLabel``,
-    ``rdfs:label``, ``skos:altLabel``, ``dcterms:title`` and ``schema:name``;
-    a bare name that matches no label is tried as an ``ip4d:`` local name.
-
-    Raises:
-        EntityNotFound: nothing, or more than one thing, matches.
-    """
-    text = text.strip()
-    if not text:
-        raise EntityNotFound("an empty string names no entity")
-
-    def present(iri: URIRef) -> bool:
-        return (iri, None, None) in dataset or (None, None, iri) in dataset
-
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if re.match(r"^[a-zA-Z][\w+.-]*://", text):
-        iri = URIRef(text)
-        if present(iri):
-            return iri
-        raise EntityNotFound(f"no resource <{text}> in the graph")
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and " " not in text:
-        iri = PREFIXES[prefix][local]
-        if present(iri):
-            return iri
-        raise EntityNotFound(f"no resource {text} in the graph", hint="check the spelling of the CURIE")
-    wanted = text.casefold()
-    matches: set[Node] = set()
-    for pred in _ALT_LABEL_PREDICATES:
-        for s, o in dataset.subject_objects(pred):
-            if isinstance(o, Literal) and str(o).casefold() == wanted and isinstance(s, URIRef):
-                matches.add(s)
-    if len(matches) > 1:
-        preferred = {m for m in matches if not _is_vocabulary(m)}
-        matches = preferred or matches
-    if len(matches) == 1:
-        return next(iter(matches))  # type: ignore[return-value]
-    if len(matches) > 1:
-        listing = ", ".join(sorted(curie(m) for m in matches))
-        raise EntityNotFound(
-            f"{text!r} names more than one entity: {listing}", hint="give the CURIE instead"
-        )
-    guess = PREFIXES["ip4d"][text]
-    if re.fullmatch(r"[\w.-]+", text) and present(guess):
-        return guess
-    raise EntityNotFound(
-        f"no entity is labelled {text!r}", hint="give an IRI, a CURIE such as ip4d:japan, or a label"
-    )
 
 
 def resolve_node(graph: nx.MultiDiGraph, text: str) -> str:

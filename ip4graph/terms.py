@@ -63,6 +63,8 @@ def resolve_entity(graph: Graph, text: str) -> URIRef:
     Raises:
         EntityNotFound: nothing matches, or a label matches several entities.
     """
+    if not text.strip():
+        raise EntityNotFound("an empty string names no entity", hint="give a label, a CURIE or an IRI")
     iri = expand_iri(text)
     if iri is not None:
         if (iri, None, None) not in graph and (None, None, iri) not in graph:
@@ -75,7 +77,9 @@ def resolve_entity(graph: Graph, text: str) -> URIRef:
     found = [r[0] for r in graph.query(_LABEL_QUERY, initNs={"rdfs": RDFS, "skos": SKOS},
                                        initBindings={"needle": needle})]
     if not found:
-        # tolerate punctuation differences: "south korea" vs "South Korea", "nato" vs "NATO"
+        guess = IP4D[text.strip()]
+        if re.fullmatch(r"[\w.-]+", text.strip()) and (guess, None, None) in graph:
+            return guess  # a bare ip4d: local name, e.g. "south-korea"
         raise EntityNotFound(
             f"no entity is labelled {text!r}",
             hint="give an IRI or CURIE (ip4d:japan), or a label such as \"Japan\", \"japon\" or \"日本\"; "

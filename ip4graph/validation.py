@@ -197,7 +197,8 @@ def validate(
         report.add((r, SH.sourceConstraintComponent, DATASET_SHAPE))
         if root is not None:
             report.add((root, SH.result, r))
-        violations.append(Violation(_short(data, node), None, message, "Violation", "ip4:DatasetIntegrityCheck"))
+        focus = "(default graph)" if str(node) == "urn:x-rdflib:default" else _short(data, node)
+        violations.append(Violation(focus, None, message, "Violation", "ip4:DatasetIntegrityCheck"))
     all_ok = bool(conforms) and not any(v.severity == "Violation" for v in violations)
     if root is not None and not all_ok:
         report.set((root, SH.conforms, Literal(False)))

@@ -187,7 +187,7 @@ def test_resolve_entity_ambiguous():
     ds = sample_dataset(with_ontology=False)
     ds.parse(data='<https://w3id.org/ip4graph/id/japan2> <http://www.w3.org/2000/01/rdf-schema#label> "Japan" .',
              format="nt")
-    with pytest.raises(EntityNotFound, match="more than one"):
+    with pytest.raises(EntityNotFound, match="matches several entities"):
         net.resolve_entity(ds, "Japan")
 
 

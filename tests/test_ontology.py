@@ -74,3 +74,14 @@ def test_every_ip4_term_used_in_data_is_declared(dataset):
             if isinstance(t, URIRef) and str(t).startswith(str(IP4)):
                 used.add(t)
     assert used - declared == set()
+
+
+def test_committed_reference_is_up_to_date():
+    from pathlib import Path
+
+    from ip4graph.loader import load_graph
+    from ip4graph.reference import generate_reference
+
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert committed == generate_reference(load_graph(resources.ontology_path())), \
+        "docs/reference.md is stale: run `ip4graph docs -o docs/reference.md`"

@@ -112,3 +112,33 @@ def build_cmd(state: State, out_dir: Path) -> None:
 
 COMMANDS = [validate_cmd, stats_cmd, build_cmd]
 _ = EXIT_ERROR
+
+
+@click.command("docs")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None,
+              help="Write the reference here (default: print it).")
+def docs_cmd(out: Path | None) -> None:
+    """Generate the ontology reference (Markdown) from ontology/ip4.ttl.
+
+    \b
+    Example:
+      ip4graph docs -o docs/reference.md
+    """
+    from ..fileio import write_atomic
+    from ..loader import load_graph
+    from ..reference import generate_reference
+    from .. import resources
+
+    try:
+        text = generate_reference(load_graph(resources.ontology_path()))
+    except Ip4GraphError as exc:
+        fail(exc)
+        return
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+        click.echo(f"wrote {out}")
+
+
+COMMANDS.append(docs_cmd)

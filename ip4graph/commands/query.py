@@ -112,7 +112,7 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
                 if sys.stdin.isatty():
                     raise ParameterError("no query given", hint="give a NAME, -e 'SPARQL', --file q.rq, or pipe SPARQL on stdin")
                 text, source = sys.stdin.read(), "<stdin>"
-            bindings = {k: _adhoc_term(kg, v) for k, v in given.items()}
+            bindings = {k: adhoc_term(kg.asserted, v) for k, v in given.items()}
             result = execute(kg.view(chosen_view or View.ALL), text, bindings=bindings, timeout=timeout, source=source)
         out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
         click.echo(result.serialize(out_fmt, iris=iris))
@@ -122,7 +122,7 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
     sys.exit(EXIT_OK if result else EXIT_FAIL)
 
 
-def _adhoc_term(kg: KnowledgeGraph, value: str):
+def adhoc_term(graph, value: str):
     """Ad-hoc parameters: an IRI/CURIE, an N3 literal ("x"@en, 5), or an entity label."""
     iri = expand_iri(value)
     if iri is not None:
@@ -130,11 +130,11 @@ def _adhoc_term(kg: KnowledgeGraph, value: str):
     text = value.strip()
     if text.startswith('"') or text.replace("-", "", 1).isdigit() or text in ("true", "false"):
         try:
-            return from_n3(text, nsm=kg.asserted.namespace_manager)
+            return from_n3(text, nsm=graph.namespace_manager)
         except Exception as exc:
             raise ParameterError(f"cannot read {value!r} as an RDF literal", hint='e.g. "text"@en, 2016 or true') from exc
     try:
-        return resolve_entity(kg.asserted, text)
+        return resolve_entity(graph, text)
     except ParameterError:
         return Literal(text)
 

@@ -3,49 +3,26 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 import networkx as nx
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
 
 from .. import network as net
-from ..errors import Ip4GraphError, ParameterError, QueryError, SourceError
+from ..errors import Ip4GraphError, ParameterError, SourceError
 from ..namespaces import PREFIXES
-from ..resources import queries_dir
+from ..catalog import load_catalog
 from ..viz import Layout, write_html
+from .query import adhoc_term as _adhoc_term
 from .common import State, fail, pass_state
 
 __all__ = ["COMMANDS", "analyze", "viz"]
 
 
 # --------------------------------------------------------------------------- selection
-
-
-def _named_query_text(name: str) -> str:
-    """The text of a named query from the shipped catalog (``ip4graph/queries/NAME.rq``)."""
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-        raise QueryError(f"{name!r} is not a query name", hint="names are file names without .rq")
-    path = queries_dir() / f"{name}.rq"
-    if not path.is_file():
-        known = sorted(p.stem for p in queries_dir().glob("*.rq"))
-        raise QueryError(
-            f"no named query {name!r}",
-            hint=("known queries: " + ", ".join(known)) if known else "the query catalog is empty",
-        )
-    return path.read_text(encoding="utf-8")
-
-
-def _param_value(state: State, value: str) -> Node:
-    if re.match(r"^[a-zA-Z][\w+.-]*://", value) or value.split(":", 1)[0] in PREFIXES:
-        return net.resolve_entity(state.dataset(), value)
-    if re.fullmatch(r"-?\d+", value):
-        return Literal(int(value))
-    return Literal(value)
 
 
 def select_graph(
@@ -75,10 +52,15 @@ def select_graph(
             caption = f"Result of the CONSTRUCT query in {construct.name}"
         else:
             assert query is not None
-            text = _named_query_text(query)
+            named = load_catalog().get(query)
+            text = named.text
             name = query
             caption = f"Result of the named query \u201c{query}\u201d"
-        bindings = {key: _param_value(state, value) for key, value in params}
+        given = dict(params)
+        if construct is None:
+            bindings = named.bindings(dataset, given)
+        else:
+            bindings = {key: _adhoc_term(dataset, value) for key, value in given.items()}
         if bindings:
             caption += " with " + ", ".join(f"{k} = {v}" for k, v in params)
         graph = net.project_query(dataset, text, bindings=bindings, config=config, name=name)
