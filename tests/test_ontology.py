@@ -69,7 +69,7 @@ def test_every_ip4_term_used_in_data_is_declared(dataset):
     g = onto()
     declared = {s for s in g.subjects() if str(s).startswith(str(IP4))}
     used = set()
-    for s, p, o in dataset:
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
         for t in (s, p, o):
             if isinstance(t, URIRef) and str(t).startswith(str(IP4)):
                 used.add(t)
