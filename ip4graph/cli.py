@@ -15,6 +15,8 @@ COMMAND_MODULES = [
     "ip4graph.commands.core",
     "ip4graph.commands.query",
     "ip4graph.commands.viz",
+    "ip4graph.commands.linked",
+    "ip4graph.commands.backend",
 ]
 
 

@@ -19,6 +19,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from . import federation
 from .catalog import Catalog, NamedQuery, View, load_catalog
 from .errors import Location, QueryError
 from .loader import PathLikeStr, load, new_dataset
@@ -136,16 +137,20 @@ class KnowledgeGraph:
         reasoning: Reasoning = Reasoning.OWLRL,
         cache: bool = True,
         cache_dir: Path | None = None,
+        reasoner: str = "owlrl",
     ) -> "KnowledgeGraph":
-        """Load (shipped data by default) and reason (OWL 2 RL by default, cached under build/cache)."""
+        """Load (shipped data by default) and reason (OWL 2 RL by default, cached under build/cache).
+
+        ``reasoner="reasonable"`` takes the fast OWL 2 RL path (see :data:`ip4graph.reasoning.REASONERS`).
+        """
         asserted = load(paths, ontology=ontology)
         if reasoning is Reasoning.NONE:
             return cls(asserted, None)
         source = reasoning_input(asserted)
         if cache:
-            inferred, _ = cached_inferences(source, profile=reasoning, cache_dir=cache_dir)
+            inferred, _ = cached_inferences(source, profile=reasoning, cache_dir=cache_dir, reasoner=reasoner)
         else:
-            inferred = compute_inferences(source, profile=reasoning)
+            inferred = compute_inferences(source, profile=reasoning, reasoner=reasoner)
         return cls(asserted, inferred, reasoning=reasoning)
 
     def view(self, which: View = View.ALL) -> Dataset:
@@ -173,8 +178,12 @@ class KnowledgeGraph:
         params: Mapping[str, object] | None = None,
         view: View | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
+        endpoints: Mapping[str, str] | None = None,
     ) -> QueryResult:
         """Run a named query (with ``params``) or ad-hoc SPARQL text.
+
+        Federated named queries (``# service: NAME`` in their header) send their
+        ``SERVICE`` parts to ``endpoints[NAME]`` (see :mod:`ip4graph.federation`).
 
         A named query's parameters are converted to RDF terms and bound; ad-hoc
         SPARQL may also take ``params`` (each value must already be an rdflib term,
@@ -190,7 +199,10 @@ class KnowledgeGraph:
         nq = self.catalog.get(name_or_sparql)
         ds = self.view(view or nq.view)
         bindings = nq.bindings(self.asserted, given)
-        return execute(ds, nq.text, bindings=bindings, timeout=timeout, source=str(nq.path.name))
+        text = nq.text
+        if federation.is_federated(text):
+            text = federation.bind_services(text, endpoints)
+        return execute(ds, text, bindings=bindings, timeout=timeout, source=str(nq.path.name))
 
 
 def _looks_like_sparql(text: str) -> bool:
@@ -211,9 +223,11 @@ def default_graph() -> KnowledgeGraph:
 
 
 def query(name_or_sparql: str, *, kg: KnowledgeGraph | None = None, view: View | None = None,
-          timeout: float | None = DEFAULT_TIMEOUT, **params: object) -> QueryResult:
+          timeout: float | None = DEFAULT_TIMEOUT, endpoints: Mapping[str, str] | None = None,
+          **params: object) -> QueryResult:
     """Run a named query or SPARQL on the shipped graph (or ``kg``): ``query("ip4-members")``.
 
     Keyword arguments other than ``kg``, ``view`` and ``timeout`` are query parameters.
     """
-    return (kg or default_graph()).query(name_or_sparql, params=params, view=view, timeout=timeout)
+    return (kg or default_graph()).query(name_or_sparql, params=params, view=view, timeout=timeout,
+                                         endpoints=endpoints)

@@ -24,10 +24,11 @@ GRAPH_ENTITIES = IP4G["entities"]
 GRAPH_LINKS = IP4G["links"]
 GRAPH_PROVENANCE = IP4G["provenance"]
 GRAPH_INFERRED = IP4G["inferred"]
+GRAPH_ENRICHMENT = IP4G["enrichment"]
 
 #: Graphs that are not claim graphs (they are described in ``docs/modelling.md``).
 SYSTEM_GRAPHS = frozenset(
-    {GRAPH_ONTOLOGY, GRAPH_ENTITIES, GRAPH_LINKS, GRAPH_PROVENANCE, GRAPH_INFERRED}
+    {GRAPH_ONTOLOGY, GRAPH_ENTITIES, GRAPH_LINKS, GRAPH_PROVENANCE, GRAPH_INFERRED, GRAPH_ENRICHMENT}
 )
 
 #: Prefixes predeclared for every query (named or ad hoc) and used when serialising.

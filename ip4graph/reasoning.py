@@ -19,7 +19,7 @@ from pathlib import Path
 
 import owlrl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import ReasoningError
 from .fileio import write_atomic
@@ -39,6 +39,13 @@ class Reasoning(str, Enum):
 EXCLUDED_GRAPHS = frozenset({GRAPH_LINKS, GRAPH_PROVENANCE, GRAPH_INFERRED})
 
 _TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property})
+
+#: OWL 2 RL engines. ``owlrl`` (the default, pure Python) is the reference; ``reasonable``
+#: (Rust, ``pip install 'ip4graph[fast]'``) is the fast path: on instance data it infers
+#: the same triples as owlrl (cax-sco, cax-eqc, prp-dom, prp-rng, prp-spo1, prp-eqp,
+#: prp-inv, prp-symp, prp-trp, eq-*), but not owlrl's schema-level (scm-*) and axiomatic
+#: datatype/annotation triples. OWL 2 RL profile only.
+REASONERS = ("owlrl", "reasonable")
 
 
 def reasoning_input(ds: Dataset) -> Graph:
@@ -67,10 +74,42 @@ def _useful(triple: tuple, asserted: Graph) -> bool:
     return triple not in asserted
 
 
-def compute_inferences(graph: Graph, *, profile: Reasoning = Reasoning.OWLRL) -> Graph:
-    """Return the triples the closure of ``graph`` adds (``graph`` itself is not modified)."""
+def _reasonable_inferences(graph: Graph, profile: Reasoning) -> Graph:
+    """The fast path: the ``reasonable`` package (see :data:`REASONERS`)."""
+    if profile is not Reasoning.OWLRL:
+        raise ReasoningError(f"the reasonable engine computes OWL 2 RL only, not {profile.value}",
+                             hint="use --reasoning owlrl with --reasoner reasonable, or --reasoner owlrl")
+    try:
+        import reasonable
+    except ImportError as exc:
+        raise ReasoningError("the reasonable engine is not installed", hint="pip install 'ip4graph[fast]'") from exc
+    try:
+        engine = reasonable.PyReasoner()
+        engine.from_graph(graph)
+        triples = engine.reason()
+    except Exception as exc:  # the Rust side raises plain exceptions
+        raise ReasoningError(f"reasonable failed: {exc}") from exc
+    inferred = Graph()
+    bind_prefixes(inferred)
+    for t in triples:
+        # reasonable spells plain literals as xsd:string (the same RDF 1.1 term)
+        t = tuple(Literal(str(x)) if isinstance(x, Literal) and x.datatype == XSD.string else x for x in t)
+        if _useful(t, graph):
+            inferred.add(t)  # type: ignore[arg-type]
+    return inferred
+
+
+def compute_inferences(graph: Graph, *, profile: Reasoning = Reasoning.OWLRL, reasoner: str = "owlrl") -> Graph:
+    """Return the triples the closure of ``graph`` adds (``graph`` itself is not modified).
+
+    ``reasoner`` is ``owlrl`` (default) or ``reasonable`` (the fast path, see :data:`REASONERS`).
+    """
     if profile is Reasoning.NONE:
         return Graph()
+    if reasoner == "reasonable":
+        return _reasonable_inferences(graph, profile)
+    if reasoner != "owlrl":
+        raise ReasoningError(f"unknown reasoner {reasoner!r}", hint=f"choose one of: {', '.join(REASONERS)}")
     work = Graph()
     for t in graph:
         work.add(t)
@@ -89,10 +128,12 @@ def compute_inferences(graph: Graph, *, profile: Reasoning = Reasoning.OWLRL) ->
     return inferred
 
 
-def input_hash(graph: Graph, *, profile: Reasoning) -> str:
-    """A stable hash of the reasoner's input (triples, profile, owlrl version)."""
+def input_hash(graph: Graph, *, profile: Reasoning, reasoner: str = "owlrl") -> str:
+    """A stable hash of the reasoner's input (triples, profile, reasoner and its version)."""
     h = hashlib.sha256()
     h.update(f"{profile.value}|owlrl={version('owlrl')}|rdflib={version('rdflib')}\n".encode())
+    if reasoner != "owlrl":
+        h.update(f"{reasoner}={version(reasoner)}\n".encode())
     lines = sorted(
         " ".join(_term_key(x) for x in t) for t in graph
     )
@@ -121,6 +162,7 @@ def cached_inferences(
     *,
     profile: Reasoning = Reasoning.OWLRL,
     cache_dir: Path | None = None,
+    reasoner: str = "owlrl",
 ) -> tuple[Graph, bool]:
     """Inferences for ``graph``, from the cache when the input is unchanged.
 
@@ -130,8 +172,9 @@ def cached_inferences(
     if profile is Reasoning.NONE:
         return Graph(), False
     directory = cache_dir if cache_dir is not None else default_cache_dir()
-    key = input_hash(graph, profile=profile)
-    path = directory / f"closure-{profile.value}-{key[:24]}.nt"
+    key = input_hash(graph, profile=profile, reasoner=reasoner)
+    tag = profile.value if reasoner == "owlrl" else f"{profile.value}-{reasoner}"
+    path = directory / f"closure-{tag}-{key[:24]}.nt"
     if path.is_file():
         inferred = Graph()
         bind_prefixes(inferred)
@@ -142,7 +185,7 @@ def cached_inferences(
             return inferred, True
         except Exception:  # a corrupt cache is recomputed, never trusted
             path.unlink(missing_ok=True)
-    inferred = compute_inferences(graph, profile=profile)
+    inferred = compute_inferences(graph, profile=profile, reasoner=reasoner)
     ground = Graph()
     for t in inferred:
         if not any(isinstance(x, BNode) for x in t):
@@ -158,6 +201,7 @@ def attach_inferences(
     profile: Reasoning = Reasoning.OWLRL,
     cache: bool = True,
     cache_dir: Path | None = None,
+    reasoner: str = "owlrl",
 ) -> Graph:
     """Compute (or read from cache) the inferences and put them in ``ip4g:inferred``.
 
@@ -166,9 +210,9 @@ def attach_inferences(
     ds.remove_graph(GRAPH_INFERRED)
     source = reasoning_input(ds)
     if cache:
-        inferred, _ = cached_inferences(source, profile=profile, cache_dir=cache_dir)
+        inferred, _ = cached_inferences(source, profile=profile, cache_dir=cache_dir, reasoner=reasoner)
     else:
-        inferred = compute_inferences(source, profile=profile)
+        inferred = compute_inferences(source, profile=profile, reasoner=reasoner)
     target = ds.graph(GRAPH_INFERRED)
     for t in inferred:
         target.add(t)

@@ -10,6 +10,7 @@ import click
 from rdflib import Literal
 from rdflib.util import from_n3
 
+from .. import federation
 from ..catalog import View
 from ..errors import Ip4GraphError, ParameterError
 from ..explain import Explainer
@@ -79,9 +80,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="all = asserted + inferred (default); asserted = as loaded.")
 @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
               help="Stop the query after this many seconds (0 = no limit).")
+@click.option("--endpoint", "endpoint_specs", multiple=True, metavar="[NAME=]URL",
+              help="SPARQL endpoint for a federated query's SERVICE NAME (default name: wikidata).")
 @pass_state
 def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str | None, file: Path | None,
-              fmt: str | None, iris: bool, view: str | None, timeout: float) -> None:
+              fmt: str | None, iris: bool, view: str | None, timeout: float, endpoint_specs: tuple[str, ...]) -> None:
     """Run a named query, or ad-hoc SPARQL from -e, --file or standard input.
 
     Exit status: 0 with answers (or ASK true), 1 with no rows (or ASK false), 2 on error.
@@ -102,7 +105,8 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
         kg = open_kg(state)
         chosen_view = View(view) if view else None
         if name:
-            result = kg.query(name, params=given, view=chosen_view, timeout=timeout)
+            endpoints = federation.parse_endpoints(endpoint_specs) if endpoint_specs else None
+            result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints)
         else:
             if file:
                 text, source = file.read_text(encoding="utf-8"), str(file)

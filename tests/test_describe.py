@@ -1,0 +1,116 @@
+"""The VoID/DCAT description states what the data holds (checked against independent counts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, VOID
+
+import ip4graph
+from ip4graph.cli import main
+from ip4graph.describe import DATASET_IRI, describe, statistics
+from ip4graph.errors import EndpointError
+from ip4graph.export import ExportFormat
+from ip4graph.namespaces import DBR, IP4, IP4C, IP4D, WD
+
+D = DATASET_IRI
+MINIMAL = Path(__file__).resolve().parent / "data" / "valid" / "minimal.trig"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return ip4graph.load()
+
+
+@pytest.fixture(scope="module")
+def void(shipped: Dataset) -> Graph:
+    return describe(shipped, endpoint="http://127.0.0.1:8000/sparql")
+
+
+def _int(g: Graph, s, p) -> int:
+    v = g.value(s, p)
+    assert isinstance(v, Literal), (s, p)
+    return int(v)
+
+
+
+def test_counts_match_the_data(shipped: Dataset, void: Graph) -> None:
+    union = {(s, p, o) for s, p, o, _ in shipped.quads((None, None, None, None))}
+    assert _int(void, D, VOID.triples) == len(union)
+    assert _int(void, D, VOID.distinctSubjects) == len({s for s, _, _ in union})
+    assert _int(void, D, VOID.properties) == len({p for _, p, _ in union})
+    assert _int(void, D, VOID.classes) == len({o for _, p, o in union if p == RDF.type})
+    assert _int(void, D, VOID.entities) == len({s for s, _, _ in union
+                                               if isinstance(s, URIRef) and str(s).startswith(str(IP4D))})
+    assert str(void.value(D, VOID.uriSpace)) == str(IP4D)
+
+
+def test_class_and_property_partitions(shipped: Dataset, void: Graph) -> None:
+    union = {(s, p, o) for s, p, o, _ in shipped.quads((None, None, None, None))}
+    states = len({s for s, p, o in union if p == RDF.type and o == IP4.State})
+    parts = {void.value(cp, VOID["class"]): _int(void, cp, VOID.entities) for cp in void.objects(D, VOID.classPartition)}
+    assert parts[IP4.State] == states > 0
+    props = {void.value(pp, VOID.property): _int(void, pp, VOID.triples) for pp in void.objects(D, VOID.propertyPartition)}
+    assert props[OWL.sameAs] == len({t for t in union if t[1] == OWL.sameAs})
+    assert sum(props.values()) == _int(void, D, VOID.triples)
+
+
+def test_linksets_count_the_links(shipped: Dataset, void: Graph) -> None:
+    def count(pred, ns) -> int:
+        return len({(s, o) for s, o in shipped.subject_objects(pred) if str(o).startswith(str(ns))})
+
+    found = {}
+    for ls in void.subjects(RDF.type, VOID.Linkset):
+        target = str(void.value(void.value(ls, VOID.objectsTarget), VOID.uriSpace))
+        found[(target, void.value(ls, VOID.linkPredicate))] = _int(void, ls, VOID.triples)
+        assert void.value(ls, VOID.subjectsTarget) == D
+        assert (D, VOID.subset, ls) in void
+    assert found[(str(WD), OWL.sameAs)] == count(OWL.sameAs, WD) > 0
+    assert found[(str(DBR), OWL.sameAs)] == count(OWL.sameAs, DBR) > 0
+    assert found[(str(DBR), RDFS.seeAlso)] == count(RDFS.seeAlso, DBR)
+
+
+def test_vocabularies_sources_licence_endpoint(shipped: Dataset, void: Graph) -> None:
+    vocabularies = set(void.objects(D, VOID.vocabulary))
+    assert {URIRef(str(IP4)), URIRef(str(RDFS)), URIRef("http://www.w3.org/ns/prov#")} <= vocabularies
+    docs = set(shipped.subjects(RDF.type, IP4.SourceDocument))
+    assert set(void.objects(D, DCTERMS.source)) == docs and docs
+    onto = URIRef("https://w3id.org/ip4graph/ontology")
+    assert void.value(D, DCTERMS.license) == shipped.value(onto, DCTERMS.license)
+    assert void.value(D, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:8000/sparql")
+    service = void.value(D, DCAT.accessService)
+    assert void.value(service, DCAT.endpointURL) == URIRef("http://127.0.0.1:8000/sparql")
+    media = {str(void.value(dist, DCTERMS["format"])) for dist in void.objects(D, DCAT.distribution)}
+    assert media == {f.media_type for f in ExportFormat}
+
+
+def test_claim_graphs_subset(shipped: Dataset, void: Graph) -> None:
+    claims = [c for c in shipped.graphs() if str(c.identifier).startswith(str(IP4C)) and len(c)]
+    sub = URIRef(f"{D}/claims")
+    assert _int(void, sub, VOID.documents) == len(claims)
+    assert _int(void, sub, VOID.triples) == sum(len(c) for c in claims)
+
+
+def test_description_follows_the_data() -> None:
+    """Not written by hand: a different dataset gives a different description."""
+    small = ip4graph.load([MINIMAL], ontology=False)
+    g = describe(small)
+    assert _int(g, D, VOID.triples) == len(small)
+    assert not list(g.subjects(RDF.type, VOID.Linkset))
+    assert statistics(small)["linksets"] == {}
+
+
+def test_bad_endpoint_is_refused(shipped: Dataset) -> None:
+    with pytest.raises(EndpointError):
+        describe(shipped, endpoint="javascript:alert(1)")
+
+
+def test_cli_describe(tmp_path: Path) -> None:
+    out = tmp_path / "void.ttl"
+    res = CliRunner().invoke(main, ["describe", "--endpoint", "http://127.0.0.1:8000/sparql", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    g = Graph().parse(out, format="turtle")
+    assert (D, RDF.type, VOID.Dataset) in g and (D, RDF.type, DCAT.Dataset) in g
