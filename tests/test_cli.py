@@ -69,11 +69,29 @@ def test_stats_without_reasoning_has_no_inferences(run):
     assert json.loads(result.output)["inferred"] == 0
 
 
-def test_build_runs_the_main_job(run):
-    result = run("build")
+def test_build_runs_the_main_job(run, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert "validation: conforms" in result.output
     assert "triples inferred" in result.output
+    from rdflib import Dataset
+
+    from ip4graph.catalog import load_catalog
+    from ip4graph.namespaces import GRAPH_INFERRED
+    ds = Dataset()
+    ds.parse(out / "ip4graph.trig", format="trig")
+    assert len(ds.graph(GRAPH_INFERRED)) > 100  # the reasoned dataset keeps inferences in their own graph
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    assert "vis-network" in page.lower()
+    import re
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)
+    report = (out / "report.md").read_text(encoding="utf-8")
+    for q in load_catalog():
+        assert f"(`{q.name}`)" in report
+    assert "ERROR" not in report
+    assert "void:Dataset" in (out / "void.ttl").read_text(encoding="utf-8")
+    assert not list(out.glob(".*.tmp"))
 
 
 def test_every_command_has_help_with_an_example(run):

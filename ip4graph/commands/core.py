@@ -87,27 +87,37 @@ def stats_cmd(state: State, as_json: bool) -> None:
               show_default=True, help="Directory for the outputs.")
 @pass_state
 def build_cmd(state: State, out_dir: Path) -> None:
-    """The main job: load, reason, validate, and report.
+    """The main job: load, reason, validate, and write the outputs.
 
-    Today it loads the ontology and data, computes the inferences, validates with
-    SHACL and prints the stats; it exits 1 if the data does not conform.
+    Writes under OUT: ip4graph.trig (reasoned dataset), graph.html (interactive
+    graph, works offline), void.ttl (dataset description), report.md (every named
+    query's answer) and validation.txt. Exits 1 if the data does not conform or a
+    named query fails, 2 on bad input.
 
     \b
     Example:
       ip4graph build
+      ip4graph build -o /tmp/out
     """
+    from ..build import build
+    from .query import open_kg
+
     try:
-        ds = state.dataset(reasoned=True)
-        report = validate(ds)
-        stats = compute_stats(ds)
+        result = build(open_kg(state), out_dir)
     except Ip4GraphError as exc:
         fail(exc)
         return
-    click.echo(f"validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'}")
-    if not report.conforms:
-        click.echo(report.text(ReportFormat.HUMAN), err=True)
-    click.echo(render_stats(stats))
-    sys.exit(EXIT_OK if report.conforms else EXIT_FAIL)
+    click.echo(f"validation: {'conforms' if result.report.conforms else 'DOES NOT CONFORM'}")
+    if not result.report.conforms:
+        click.echo(result.report.text(ReportFormat.HUMAN), err=True)
+    for name, error in result.query_errors.items():
+        click.echo(f"query {name} failed: {error}", err=True)
+    click.echo(render_stats(result.stats))
+    click.echo("")
+    for kind, path in result.outputs.items():
+        click.echo(f"wrote {kind:<12} {path}")
+    ok = result.report.conforms and not result.query_errors
+    sys.exit(EXIT_OK if ok else EXIT_FAIL)
 
 
 COMMANDS = [validate_cmd, stats_cmd, build_cmd]

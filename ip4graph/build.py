@@ -1,0 +1,76 @@
+"""The main job: load, reason, validate, and write the outputs under ``build/``.
+
+Outputs (each written atomically):
+
+* ``ip4graph.trig``: the reasoned dataset (asserted graphs plus ``ip4g:inferred``)
+* ``graph.html``: the interactive, self-contained relationship graph
+* ``void.ttl``: the VoID/DCAT description of the dataset
+* ``report.md``: every named query's question and answer (federated queries are listed, not run)
+* ``validation.txt``: the SHACL report
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import load_catalog
+from .describe import describe
+from .export import ExportFormat, serialize, with_inferences
+from .fileio import write_atomic
+from .kg import KnowledgeGraph
+from .network import project
+from .results import OutputFormat
+from .stats import Stats, compute_stats
+from .validation import ReportFormat, ValidationReport, validate
+from .viz import render_html
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` produced."""
+
+    report: ValidationReport
+    stats: Stats
+    outputs: dict[str, Path] = field(default_factory=dict)
+    query_errors: dict[str, str] = field(default_factory=dict)
+
+
+def build(kg: KnowledgeGraph, out_dir: str | Path, *, timeout: float = 30.0) -> BuildResult:
+    """Validate ``kg`` and write the reasoned dataset, graph page, description and query report to ``out_dir``."""
+    out = Path(out_dir)
+    full = with_inferences(kg.asserted, kg.inferred)
+    report = validate(kg.asserted)
+    stats = compute_stats(full)
+    outputs: dict[str, Path] = {}
+    outputs["dataset"] = write_atomic(out / "ip4graph.trig", serialize(full, ExportFormat.TRIG))
+    outputs["validation"] = write_atomic(out / "validation.txt", report.text(ReportFormat.HUMAN) + "\n")
+    outputs["description"] = write_atomic(out / "void.ttl", describe(kg.asserted).serialize(format="turtle"))
+    graph = project(kg.asserted)
+    page = render_html(
+        graph,
+        title="NATO and the Indo-Pacific 4",
+        caption=f"Every asserted relation of the shipped data ({graph.number_of_nodes()} nodes, "
+                f"{graph.number_of_edges()} links); hedged statements dashed.",
+    )
+    outputs["graph"] = write_atomic(out / "graph.html", page)
+    lines = ["# ip4graph: answers to the named queries", "",
+             f"{stats.asserted} asserted and {stats.inferred} inferred triples; "
+             f"{stats.claims} claims; validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'}.", ""]
+    errors: dict[str, str] = {}
+    for q in load_catalog():
+        lines += [f"## {q.title} (`{q.name}`)", "", f"*{q.question}*", ""]
+        if q.kind == "federated":
+            lines += ["Federated: run with `ip4graph query " + q.name + " --endpoint URL`.", ""]
+            continue
+        try:
+            result = kg.query(q.name, timeout=timeout)
+            text = result.serialize(OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
+            if result.graph is not None:
+                text = f"({len(result.graph)} triples)"
+        except Exception as exc:  # a failing query is reported, the build goes on
+            errors[q.name] = str(exc)
+            text = f"ERROR: {exc}"
+        lines += ["```", text, "```", ""]
+    outputs["report"] = write_atomic(out / "report.md", "\n".join(lines))
+    return BuildResult(report=report, stats=stats, outputs=outputs, query_errors=errors)
