@@ -17,6 +17,7 @@ setup: $(BIN)/python
 setup-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	bash .ci/install-browser.sh
+	bash .ci/install-virtuoso.sh
 
 run: setup
 	$(BIN)/ip4graph build

@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "ip4graph.commands.viz",
     "ip4graph.commands.linked",
     "ip4graph.commands.backend",
+    "ip4graph.commands.serve",
 ]
 
 

@@ -30,6 +30,10 @@ from .timeouts import run_with_timeout
 
 DEFAULT_TIMEOUT = 30.0
 
+#: rdflib's SPARQL parser (pyparsing) is not thread-safe: every parse in the package
+#: (queries and updates) takes this lock. Evaluation runs outside it.
+SPARQL_PARSE_LOCK = threading.RLock()
+
 
 def _oxigraph_position(text: str) -> tuple[int, int, str] | None:
     """Ask Oxigraph's parser (precise positions) where a query is malformed: (line, column, expected)."""
@@ -54,7 +58,8 @@ def _oxigraph_position(text: str) -> tuple[int, int, str] | None:
 def prepare(text: str, *, source: str = "<query>") -> Query:
     """Parse SPARQL with the predeclared prefixes; a syntax error names the line, column and text."""
     try:
-        return prepareQuery(text, initNs=PREFIXES)
+        with SPARQL_PARSE_LOCK:
+            return prepareQuery(text, initNs=PREFIXES)
     except ParseException as exc:
         line, col, message = exc.lineno, exc.col, f"SPARQL syntax error: {exc.msg}"
         precise = _oxigraph_position(text)
@@ -167,6 +172,14 @@ class KnowledgeGraph:
                     target.add(t)
                 self._full = full
         return self._full
+
+    def invalidate(self) -> None:
+        """Forget the combined asserted+inferred view (call after changing ``asserted``).
+
+        The inferred graph is not recomputed: it stays the closure of the data as opened.
+        """
+        with self._lock:
+            self._full = None
 
     def named(self, name: str) -> NamedQuery:
         return self.catalog.get(name)

@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from pyparsing import ParseException
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 from rdflib.plugins.sparql import prepareUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -113,6 +113,11 @@ class Response:
         return cls(status, (message.rstrip("\n") + "\n").encode("utf-8"), headers=dict(headers))
 
 
+#: rdflib's SPARQL parser (pyparsing) is not thread-safe: concurrent parses fail at random with
+#: "<lambda>() missing 1 required positional argument". Every parse in the server holds this lock.
+from ..kg import SPARQL_PARSE_LOCK as _PARSE_LOCK  # noqa: E402  (one lock for every parser user)
+
+
 class _ReadWriteLock:
     """Many readers (queries) or one writer (an update)."""
 
@@ -184,7 +189,7 @@ class Endpoint:
         full = self.dataset()
         ds = Dataset(default_union=False)
         bind_prefixes(ds)
-        default = ds.default_context
+        default = ds.default_graph
         for name in spec.default:
             for t in full.get_context(name).triples((None, None, None)):
                 default.add(t)
@@ -215,7 +220,8 @@ class Endpoint:
     def _query(self, op: Operation, accept: str | None) -> Response:
         assert op.query is not None
         try:
-            prepared = prepare(op.query, source="query")
+            with _PARSE_LOCK:
+                prepared = prepare(op.query, source="query")
         except QueryError as exc:
             self._count("errors")
             return _error_response(400, exc)
@@ -231,7 +237,9 @@ class Endpoint:
                                  + ", ".join(w.value for w in offered))
         bindings = {k: parse_binding(k, v, self.kg.asserted.namespace_manager) for k, v in op.bindings.items()}
         cap = self.config.max_rows
-        if kind in ("SelectQuery", "ConstructQuery", "DescribeQuery") and algebra.get("p") is not None:
+        if kind == "ConstructQuery" and not algebra.get("template"):
+            algebra["template"] = algebra["p"]["p"]["triples"]  # CONSTRUCT WHERE: rdflib reads it from p
+        if kind in ("SelectQuery", "ConstructQuery", "DescribeQuery") and "p" in algebra:
             # Evaluate at most cap + 1 solutions: the engine stops early instead of materialising all.
             algebra["p"] = CompValue("Slice", p=algebra["p"], start=0, length=cap + 1)
         if not self._slots.acquire(timeout=self.config.queue_timeout):
@@ -247,7 +255,8 @@ class Endpoint:
                                      source=guard.QUERY_SOURCE)
         except QueryTimeout as exc:
             self._count("timeouts")
-            return Response.text(503, f"{exc.message}\nhint: {exc.hint}" if exc.hint else exc.message)
+            return Response.text(503, f"the query ran longer than {self.config.timeout:g} s and was stopped\n"
+                                 f"hint: {exc.hint}")
         except QueryError as exc:
             if _caused_by(exc, guard.NetworkRefused):
                 self._count("refused")
@@ -290,7 +299,8 @@ class Endpoint:
         if not hmac.compare_digest(given[7:].strip().encode(), token.encode()):
             raise Refused("wrong token for SPARQL Update")
         try:
-            parsed = prepareUpdate(op.update, initNs=PREFIXES)
+            with _PARSE_LOCK:
+                parsed = prepareUpdate(op.update, initNs=PREFIXES)
         except ParseException as exc:
             return Response.text(400, f"update:{exc.lineno}:{exc.col}: SPARQL syntax error: {exc.msg}\n"
                                  f"(line {exc.lineno}, column {exc.col})",
@@ -320,8 +330,7 @@ class Endpoint:
     def _invalidate(self) -> None:
         # KnowledgeGraph caches asserted + inferred in one dataset; rebuild it on next use.
         # (Reasoning is not re-run: the inferred graph keeps the closure of the data as loaded.)
-        with self.kg._lock:  # noqa: SLF001 - see the report: kg needs a public invalidate()
-            self.kg._full = None  # noqa: SLF001
+        self.kg.invalidate()
         self.pages.invalidate()
 
     def status(self) -> dict[str, object]:

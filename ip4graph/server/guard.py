@@ -129,8 +129,8 @@ def check_patterns(algebra: object) -> None:
 def take_dataset_clause(algebra: CompValue) -> DatasetSpec:
     """Remove ``FROM``/``FROM NAMED`` from the query and return them (answered from loaded graphs)."""
     clauses = algebra.get("datasetClause") or []
-    default = tuple(c["default"] for c in clauses if c.get("default") is not None)
-    named = tuple(c["named"] for c in clauses if c.get("named") is not None)
+    default = tuple(c["default"] for c in clauses if "default" in c)
+    named = tuple(c["named"] for c in clauses if "named" in c)
     algebra["datasetClause"] = None
     return DatasetSpec(default, named)
 
@@ -147,7 +147,7 @@ def check_update(operations: Iterable[CompValue], *, allowed_services: Iterable[
     for op in operations:
         if op.name == "Load":
             raise Refused(f"LOAD <{op.get('iri')}> is not allowed: this endpoint never fetches data")
-        if op.get("using"):
+        if "using" in op and op["using"]:
             raise Refused("USING / USING NAMED is not supported: use GRAPH in the WHERE clause", status=400)
         check_services(op, allowed_services)
         check_patterns(op)
