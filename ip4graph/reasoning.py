@@ -45,7 +45,9 @@ _TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF
 #: the same triples as owlrl (cax-sco, cax-eqc, prp-dom, prp-rng, prp-spo1, prp-eqp,
 #: prp-inv, prp-symp, prp-trp, eq-*), but not owlrl's schema-level (scm-*) and axiomatic
 #: datatype/annotation triples. OWL 2 RL profile only.
-REASONERS = ("owlrl", "reasonable")
+#: ``oxigraph`` runs the ontology's instance rules as SPARQL updates in an in-memory Oxigraph
+#: store (:mod:`ip4graph.backends.oxrules`): same instance triples, the fastest at 1M triples.
+REASONERS = ("owlrl", "reasonable", "oxigraph")
 
 
 def reasoning_input(ds: Dataset) -> Graph:
@@ -108,6 +110,17 @@ def compute_inferences(graph: Graph, *, profile: Reasoning = Reasoning.OWLRL, re
         return Graph()
     if reasoner == "reasonable":
         return _reasonable_inferences(graph, profile)
+    if reasoner == "oxigraph":
+        if profile is not Reasoning.OWLRL:
+            raise ReasoningError(f"the oxigraph rules compute OWL 2 RL only, not {profile.value}")
+        from .backends.oxrules import inferences
+
+        inferred = Graph()
+        bind_prefixes(inferred)
+        for t in inferences(graph):
+            if _useful(t, graph):
+                inferred.add(t)
+        return inferred
     if reasoner != "owlrl":
         raise ReasoningError(f"unknown reasoner {reasoner!r}", hint=f"choose one of: {', '.join(REASONERS)}")
     work = Graph()
@@ -128,27 +141,51 @@ def compute_inferences(graph: Graph, *, profile: Reasoning = Reasoning.OWLRL, re
     return inferred
 
 
-def input_hash(graph: Graph, *, profile: Reasoning, reasoner: str = "owlrl") -> str:
+def blank_node_keys(graph: Graph) -> dict[BNode, str]:
+    """A content-derived key for each blank node of ``graph`` (stable across parses).
+
+    A blank node's key hashes its outgoing triples (nested blank nodes by their own
+    keys, two levels deep). Blank nodes with identical descriptions share a key: such
+    keys are ambiguous and :func:`cached_inferences` does not cache through them.
+    """
+    def describe(node: BNode, depth: int) -> str:
+        parts = []
+        for _, p, o in graph.triples((node, None, None)):
+            if isinstance(o, BNode):
+                o_key = describe(o, depth - 1) if depth > 0 else "_:"
+            else:
+                o_key = o.n3()
+            parts.append(f"{p.n3()} {o_key}")
+        return "[" + " ; ".join(sorted(parts)) + "]"
+
+    nodes = {x for t in graph for x in t if isinstance(x, BNode)}
+    return {b: hashlib.sha256(describe(b, 2).encode("utf-8")).hexdigest()[:32] for b in nodes}
+
+
+def input_hash(graph: Graph, *, profile: Reasoning, reasoner: str = "owlrl",
+               keys: dict[BNode, str] | None = None) -> str:
     """A stable hash of the reasoner's input (triples, profile, reasoner and its version)."""
+    keys = blank_node_keys(graph) if keys is None else keys
     h = hashlib.sha256()
     h.update(f"{profile.value}|owlrl={version('owlrl')}|rdflib={version('rdflib')}\n".encode())
     if reasoner != "owlrl":
-        h.update(f"{reasoner}={version(reasoner)}\n".encode())
-    lines = sorted(
-        " ".join(_term_key(x) for x in t) for t in graph
-    )
+        h.update(f"{reasoner}={version('pyoxigraph' if reasoner == 'oxigraph' else reasoner)}\n".encode())
+    lines = sorted(" ".join(_term_key(x, keys) for x in t) for t in graph)
     for line in lines:
         h.update(line.encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
 
 
-def _term_key(term: object) -> str:
+def _term_key(term: object, keys: dict[BNode, str]) -> str:
     if isinstance(term, BNode):
-        return "_:"  # blank node labels are not stable across parses
+        return f"_:{keys.get(term, '')}"
     if isinstance(term, (URIRef, Literal)):
         return term.n3()
     return str(term)
+
+
+_SKOLEM = "urn:ip4graph:bnode:"
 
 
 def default_cache_dir() -> Path:
@@ -166,33 +203,53 @@ def cached_inferences(
 ) -> tuple[Graph, bool]:
     """Inferences for ``graph``, from the cache when the input is unchanged.
 
-    Returns ``(inferred, from_cache)``. Blank nodes make the hash collapse
-    their labels; the cached file keeps the inferred triples in N-Triples.
+    Returns ``(inferred, from_cache)``. The cache file holds the inferred triples in
+    N-Triples, with each blank node of the input written as ``urn:ip4graph:bnode:KEY``
+    (its content key, see :func:`blank_node_keys`) and mapped back on reading. A
+    closure that mentions an ambiguous or reasoner-made blank node is not cached.
     """
     if profile is Reasoning.NONE:
         return Graph(), False
     directory = cache_dir if cache_dir is not None else default_cache_dir()
-    key = input_hash(graph, profile=profile, reasoner=reasoner)
+    keys = blank_node_keys(graph)
+    key = input_hash(graph, profile=profile, reasoner=reasoner, keys=keys)
     tag = profile.value if reasoner == "owlrl" else f"{profile.value}-{reasoner}"
     path = directory / f"closure-{tag}-{key[:24]}.nt"
+    counts: dict[str, int] = {}
+    for k in keys.values():
+        counts[k] = counts.get(k, 0) + 1
+    by_key = {k: b for b, k in keys.items() if counts[k] == 1}
     if path.is_file():
         inferred = Graph()
         bind_prefixes(inferred)
         try:
-            inferred.parse(path, format="nt")
-            # Blank-node inferences cannot be re-identified from a file; a cache
-            # holds only the closure of inputs whose inferences are ground.
+            stored = Graph()
+            stored.parse(path, format="nt")
+            for t in stored:
+                inferred.add(tuple(_unskolem(x, by_key) for x in t))  # type: ignore[arg-type]
             return inferred, True
-        except Exception:  # a corrupt cache is recomputed, never trusted
+        except Exception:  # a corrupt or unmappable cache is recomputed, never trusted
             path.unlink(missing_ok=True)
     inferred = compute_inferences(graph, profile=profile, reasoner=reasoner)
-    ground = Graph()
+    stored = Graph()
     for t in inferred:
-        if not any(isinstance(x, BNode) for x in t):
-            ground.add(t)
-    if len(ground) == len(inferred):
-        write_atomic(path, inferred.serialize(format="nt", encoding="utf-8"))
+        mapped = []
+        for x in t:
+            if isinstance(x, BNode):
+                k = keys.get(x)
+                if k is None or counts[k] != 1:
+                    return inferred, False  # not cacheable: a blank node we cannot re-identify
+                x = URIRef(_SKOLEM + k)
+            mapped.append(x)
+        stored.add(tuple(mapped))  # type: ignore[arg-type]
+    write_atomic(path, stored.serialize(format="nt", encoding="utf-8"))
     return inferred, False
+
+
+def _unskolem(term: object, by_key: dict[str, BNode]) -> object:
+    if isinstance(term, URIRef) and str(term).startswith(_SKOLEM):
+        return by_key[str(term)[len(_SKOLEM):]]  # KeyError: the input changed -> recompute
+    return term
 
 
 def attach_inferences(

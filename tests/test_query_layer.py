@@ -219,3 +219,20 @@ def test_adhoc_parameters_are_bound_not_pasted(small):
     assert len(res) == 0
     res = small.query("SELECT ?e WHERE { ?e rdfs:label ?l . FILTER(STR(?l) = ?name) }", params={"name": "Fixtureland"})
     assert [r.e for r in res] == [URIRef(IP4D + "fixture-state")]
+
+
+def test_cache_maps_blank_nodes_of_the_shipped_data_back(tmp_path):
+    """The shipped data has blank nodes (hedged statements, negative assertions): a second
+    process reads the closure from the cache, and it equals a fresh computation."""
+    from rdflib import BNode
+
+    from ip4graph.reasoning import compute_inferences
+
+    first, hit1 = cached_inferences(reasoning_input(ip4graph.load()), profile=Reasoning.OWLRL, cache_dir=tmp_path)
+    assert hit1 is False and list(tmp_path.glob("closure-*.nt")), "the closure was not cached"
+    source = reasoning_input(ip4graph.load())  # a new parse: new blank-node labels
+    cached, hit2 = cached_inferences(source, profile=Reasoning.OWLRL, cache_dir=tmp_path)
+    assert hit2 is True
+    fresh = compute_inferences(source, profile=Reasoning.OWLRL)
+    assert set(cached) == set(fresh)
+    assert any(isinstance(x, BNode) for t in cached for x in t)  # blank-node inferences came back mapped
