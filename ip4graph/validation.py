@@ -118,7 +118,7 @@ def integrity_violations(ds: Dataset) -> list[tuple[URIRef | BNode, str]]:
     """Dataset-level rules SHACL cannot see: every fact sits in a described claim graph."""
     problems: list[tuple[URIRef | BNode, str]] = []
     prov = ds.graph(GRAPH_PROVENANCE)
-    default = ds.default_context
+    default = ds.default_graph
     stray = len(default) if default is not None else 0
     if stray:
         problems.append(

@@ -282,7 +282,7 @@ class Endpoint:
         if wire is None:
             return Response.text(406, "the service description is RDF: ask for " + ", ".join(w.value for w in GRAPH_WIRES))
         full = self.dataset()
-        names = sorted({c.identifier for c in full.contexts()}, key=str)
+        names = sorted({c.identifier for c in full.graphs()}, key=str)
         sd = service_description(base + "/sparql", update=self.config.allow_update, named_graphs=names, triples=len(full))
         body = render(QueryResult("CONSTRUCT", graph=sd), wire)
         return Response(200, body.encode("utf-8"), _content_type(wire), {"Vary": "Accept"})
