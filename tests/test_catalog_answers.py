@@ -288,3 +288,8 @@ def test_describe_entity_is_a_graph(kg):
     res = run(kg, "describe-entity", entity="Japan")
     assert res.graph is not None
     assert (URIRef(D + "japan"), URIRef(O + "memberOf"), URIRef(D + "ip4")) in res.graph
+
+
+@pytest.mark.parametrize("name", ["Japan", "japon", "日本", "일본", "ip4d:japan", D + "japan"])
+def test_entity_parameters_in_any_language(kg, name):
+    assert "agreement-nato-japan-2023" in col(kg, "agreements-between", "agreement", a="NATO", b=name)
