@@ -12,7 +12,7 @@ Parameters are bound with a ``VALUES`` block (see :mod:`.sparqltext`): pyoxigrap
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -97,20 +97,13 @@ class OxigraphBackend:
         return n
 
     def load_file(self, path: Path) -> None:
-        """Bulk load (fast path); the union copy is written in the same pass."""
+        """Bulk load (Oxigraph's loader), then write the union copy inside the engine."""
         fmt = FORMATS.get(Path(path).suffix.lower())
         if fmt is None:
             raise QueryError(f"Oxigraph cannot bulk-load {Path(path).suffix!r} files", hint="use .nq, .trig, .nt or .ttl")
-        self.store.bulk_extend(self._with_union_copy(ox.parse(path=str(path), format=fmt)))
+        self.store.bulk_load(path=str(path), format=fmt)
+        self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         self.store.flush()
-
-    @staticmethod
-    def _with_union_copy(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-        default = ox.DefaultGraph()
-        for q in quads:
-            yield q
-            if not isinstance(q.graph_name, ox.DefaultGraph):
-                yield ox.Quad(q.subject, q.predicate, q.object, default)
 
     # ------------------------------------------------------------------ querying
     def query(self, text: str, *, bindings: Mapping[str, Node] | None = None,

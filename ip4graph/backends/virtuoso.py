@@ -206,7 +206,11 @@ class LocalVirtuoso:
                                         stdin=subprocess.DEVNULL)
         self._wait_ready()
         if first and self.password != "dba":  # a new database starts with dba/dba
-            self.isql(f"USER_SET_PASSWORD('dba', '{_sql_str(self.password)}');\n", password="dba")
+            try:
+                self.isql(f"USER_SET_PASSWORD('dba', '{_sql_str(self.password)}');\n", password="dba")
+            except BaseException:
+                self.stop()
+                raise
         return self
 
     def _wait_ready(self) -> None:

@@ -82,9 +82,18 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Stop the query after this many seconds (0 = no limit).")
 @click.option("--endpoint", "endpoint_specs", multiple=True, metavar="[NAME=]URL",
               help="SPARQL endpoint for a federated query's SERVICE NAME (default name: wikidata).")
+@click.option("--backend", default=None, envvar="IP4GRAPH_BACKEND", show_envvar=True,
+              type=click.Choice(["memory", "oxigraph", "sparql"]),
+              help="Where to run the query: memory (default: load and reason here), oxigraph (a store filled by "
+                   "`ip4graph load`), sparql (a remote endpoint filled by `ip4graph load`).")
+@click.option("--store", type=click.Path(path_type=Path, file_okay=False), default=None,
+              envvar="IP4GRAPH_OXIGRAPH_PATH", help="oxigraph backend: the store directory.")
+@click.option("--sparql-endpoint", default=None, envvar="IP4GRAPH_SPARQL_ENDPOINT",
+              help="sparql backend: the endpoint URL.")
 @pass_state
 def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str | None, file: Path | None,
-              fmt: str | None, iris: bool, view: str | None, timeout: float, endpoint_specs: tuple[str, ...]) -> None:
+              fmt: str | None, iris: bool, view: str | None, timeout: float, endpoint_specs: tuple[str, ...],
+              backend: str | None, store: Path | None, sparql_endpoint: str | None) -> None:
     """Run a named query, or ad-hoc SPARQL from -e, --file or standard input.
 
     Exit status: 0 with answers (or ASK true), 1 with no rows (or ASK false), 2 on error.
@@ -102,6 +111,11 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
         sources = [x for x in (name, expr, file) if x]
         if len(sources) > 1:
             raise ParameterError("give a query NAME, or -e SPARQL, or --file, not several")
+        if backend and backend != "memory":
+            result = _query_backend(state, backend, store, sparql_endpoint, name, expr, file, given, timeout)
+            out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
+            click.echo(result.serialize(out_fmt, iris=iris))
+            sys.exit(EXIT_OK if result else EXIT_FAIL)
         kg = open_kg(state)
         chosen_view = View(view) if view else None
         if name:
@@ -124,6 +138,43 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
         fail(exc)
         return
     sys.exit(EXIT_OK if result else EXIT_FAIL)
+
+
+def _query_backend(state: State, backend: str, store: Path | None, endpoint: str | None, name: str | None,
+                   expr: str | None, file: Path | None, given: dict[str, str], timeout: float):
+    """Run a named or ad-hoc query on a store filled by ``ip4graph load`` (parameters still bound as terms).
+
+    Entity parameters given as labels are resolved against the local data (the shipped
+    data unless --data is given); IRIs and CURIEs are used as they are.
+    """
+    from ..backends import get_backend
+    from ..catalog import load_catalog
+    from ..loader import load
+
+    options: dict[str, object] = {}
+    if backend == "oxigraph":
+        if store is None:
+            raise ParameterError("the oxigraph backend needs --store DIR (filled by `ip4graph load --backend oxigraph --path DIR`)")
+        options["path"] = store
+    elif endpoint:
+        options["endpoint"] = endpoint
+    local = load(state.data if state.data else None)
+    engine = get_backend(backend, **options)
+    try:
+        if name:
+            named = load_catalog().get(name)
+            text = federation.bind_services(named.text) if federation.is_federated(named.text) else named.text
+            result = engine.query(text, bindings=named.bindings(local, given), timeout=timeout)
+        else:
+            text = file.read_text(encoding="utf-8") if file else expr
+            if not text:
+                raise ParameterError("no query given", hint="give a NAME, -e 'SPARQL' or --file q.rq")
+            result = engine.query(text, bindings={k: adhoc_term(local, v) for k, v in given.items()}, timeout=timeout)
+    finally:
+        engine.close()
+    if result.labels_from is None:
+        result.labels_from = local  # labels for tables come from the local data
+    return result
 
 
 def adhoc_term(graph, value: str):
