@@ -11,7 +11,7 @@ import click
 from ..errors import Ip4GraphError
 from ..stats import Stats, compute_stats
 from ..validation import ReportFormat, validate
-from .common import EXIT_ERROR, EXIT_FAIL, EXIT_OK, State, fail, pass_state
+from .common import EXIT_FAIL, EXIT_OK, State, fail, pass_state
 
 
 @click.command("validate")
@@ -121,7 +121,6 @@ def build_cmd(state: State, out_dir: Path) -> None:
 
 
 COMMANDS = [validate_cmd, stats_cmd, build_cmd]
-_ = EXIT_ERROR
 
 
 @click.command("docs")

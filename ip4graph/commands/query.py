@@ -15,7 +15,6 @@ from ..catalog import View
 from ..errors import Ip4GraphError, ParameterError
 from ..explain import Explainer
 from ..kg import DEFAULT_TIMEOUT, KnowledgeGraph, execute
-from ..namespaces import PREFIXES
 from ..results import OutputFormat
 from ..terms import expand_iri, resolve_entity
 from .common import EXIT_FAIL, EXIT_OK, State, fail, pass_state
@@ -232,4 +231,3 @@ def why_cmd(state: State, subject: str, predicate: str, object: str, as_json: bo
 
 
 COMMANDS = [queries_cmd, query_cmd, why_cmd]
-_ = PREFIXES
