@@ -175,7 +175,7 @@ class QueryResult:
             b = {}
             for var, v in zip(self.vars, r):
                 if v is not None:
-                    b[var] = _json_term(v)
+                    b[var] = json_term(v)
             bindings.append(b)
         return json.dumps({"head": {"vars": self.vars}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
 
@@ -227,7 +227,8 @@ def _py(v: Node | None) -> Any:
     return str(v)
 
 
-def _json_term(v: Node) -> dict[str, str]:
+def json_term(v: Node) -> dict[str, str]:
+    """One RDF term in the SPARQL 1.1 JSON results format."""
     if isinstance(v, URIRef):
         return {"type": "uri", "value": str(v)}
     if isinstance(v, BNode):

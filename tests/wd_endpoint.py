@@ -20,7 +20,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal
+
+from ip4graph.results import json_term
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures_wikidata"
 PATH = "/sparql"
@@ -32,19 +34,6 @@ def load_fixture() -> Graph:
     for f in sorted(FIXTURE_DIR.glob("*.ttl")):
         g.parse(f, format="turtle")
     return g
-
-
-def _json_term(v) -> dict:
-    if isinstance(v, URIRef):
-        return {"type": "uri", "value": str(v)}
-    if isinstance(v, BNode):
-        return {"type": "bnode", "value": str(v)}
-    d = {"type": "literal", "value": str(v)}
-    if v.language:
-        d["xml:lang"] = v.language
-    elif v.datatype:
-        d["datatype"] = str(v.datatype)
-    return d
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -100,7 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
             names = [str(v) for v in res.vars or []]
             rows = []
             for b in res.bindings:
-                rows.append({str(k): _json_term(v) for k, v in b.items() if str(k) in names and v is not None})
+                rows.append({str(k): json_term(v) for k, v in b.items() if str(k) in names and v is not None})
             payload = {"head": {"vars": names}, "results": {"bindings": rows}}
         self._send(200, "application/sparql-results+json", json.dumps(payload).encode("utf-8"))
 
@@ -157,6 +146,7 @@ _ = Literal  # re-exported for tests that build small graphs
 import socket
 
 import pytest
+
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
