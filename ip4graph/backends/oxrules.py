@@ -2,7 +2,8 @@
 
 owlrl (pure Python) needs minutes at 100k triples; ``reasonable`` needs ~2 GB at 100k and
 is killed for memory at 1M. This path compiles the ontology (the TBox, small) in Python
-into a few ``INSERT … WHERE { VALUES … }`` updates and runs them to a fixpoint in an
+into rule tables (quads in a graph of their own) that a few constant ``INSERT … WHERE``
+updates join against, and runs them to a fixpoint in an
 in-memory Oxigraph store (the input is kept in a graph of its own, so only new triples come back):
 
 * prp-spo1 / prp-eqp (sub- and equivalent properties), prp-inv1/2 (``owl:inverseOf``),
@@ -42,62 +43,64 @@ def _closure(edges: dict[URIRef, set[URIRef]]) -> dict[URIRef, set[URIRef]]:
     return out
 
 
-def _values(pairs: Iterable[tuple[URIRef, ...]]) -> str:
-    return " ".join("(" + " ".join(t.n3() for t in row) + ")" for row in pairs)
+#: Rule tables are data, not query text: the ontology's pairs go into this graph and the
+#: updates below (constant SPARQL) join against it.
+RULES_GRAPH = ox.NamedNode("urn:ip4graph:rules")
+_R = "urn:ip4graph:rule:"
+_TABLE = {name: ox.NamedNode(_R + name) for name in
+          ("sco", "spo", "inv", "sym", "trans", "dom", "rng", "fp")}
+
+#: One constant update per OWL 2 RL rule family (names as in the OWL 2 RL tables).
+UPDATES: dict[str, str] = {
+    "cax-sco": "INSERT { ?x a ?sup } WHERE { GRAPH <urn:ip4graph:rules> { ?c <urn:ip4graph:rule:sco> ?sup } ?x a ?c }",
+    "prp-spo1": "INSERT { ?x ?sup ?y } WHERE { GRAPH <urn:ip4graph:rules> { ?p <urn:ip4graph:rule:spo> ?sup } ?x ?p ?y }",
+    "prp-inv": "INSERT { ?y ?q ?x } WHERE { GRAPH <urn:ip4graph:rules> { ?p <urn:ip4graph:rule:inv> ?q } "
+               "?x ?p ?y FILTER(!isLiteral(?y)) }",
+    "prp-symp": "INSERT { ?y ?p ?x } WHERE { GRAPH <urn:ip4graph:rules> { ?p a <urn:ip4graph:rule:sym> } "
+                "?x ?p ?y FILTER(!isLiteral(?y)) }",
+    "prp-trp": "INSERT { ?x ?p ?z } WHERE { GRAPH <urn:ip4graph:rules> { ?p a <urn:ip4graph:rule:trans> } "
+               "?x ?p ?y . ?y ?p ?z }",
+    "prp-dom": "INSERT { ?x a ?c } WHERE { GRAPH <urn:ip4graph:rules> { ?p <urn:ip4graph:rule:dom> ?c } ?x ?p ?y }",
+    "prp-rng": "INSERT { ?y a ?c } WHERE { GRAPH <urn:ip4graph:rules> { ?p <urn:ip4graph:rule:rng> ?c } "
+               "?x ?p ?y FILTER(!isLiteral(?y)) }",
+    "prp-fp": "INSERT { ?y1 <http://www.w3.org/2002/07/owl#sameAs> ?y2 } WHERE { "
+              "GRAPH <urn:ip4graph:rules> { ?p a <urn:ip4graph:rule:fp> } "
+              "?x ?p ?y1 . ?x ?p ?y2 FILTER(isIRI(?y1) && isIRI(?y2) && ?y1 != ?y2) }",
+}
 
 
-def compile_rules(schema: Graph) -> list[str]:
-    """The SPARQL updates implementing the instance rules for the classes and properties of ``schema``."""
+def _uri_pairs(schema: Graph, predicate: URIRef) -> Iterable[tuple[URIRef, URIRef]]:
+    for s, o in schema.subject_objects(predicate):
+        if isinstance(s, URIRef) and isinstance(o, URIRef):
+            yield s, o
+
+
+def rule_tables(schema: Graph) -> list[ox.Quad]:
+    """The ontology's class and property axioms as rows of the rule tables (quads in :data:`RULES_GRAPH`)."""
     sub_class: dict[URIRef, set[URIRef]] = defaultdict(set)
     sub_prop: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for s, o in schema.subject_objects(RDFS.subClassOf):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            sub_class[s].add(o)
-    for s, o in schema.subject_objects(OWL.equivalentClass):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            sub_class[s].add(o)
-            sub_class[o].add(s)
-    for s, o in schema.subject_objects(RDFS.subPropertyOf):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            sub_prop[s].add(o)
-    for s, o in schema.subject_objects(OWL.equivalentProperty):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            sub_prop[s].add(o)
-            sub_prop[o].add(s)
-    classes, props = _closure(sub_class), _closure(sub_prop)
-    updates: list[str] = []
-    sco = [(c, sup) for c, sups in classes.items() for sup in sups if sup != c]
-    if sco:
-        updates.append(f"INSERT {{ ?x a ?sup }} WHERE {{ VALUES (?c ?sup) {{ {_values(sco)} }} ?x a ?c }}")
-    spo = [(p, sup) for p, sups in props.items() for sup in sups if sup != p]
-    if spo:
-        updates.append(f"INSERT {{ ?x ?sup ?y }} WHERE {{ VALUES (?p ?sup) {{ {_values(spo)} }} ?x ?p ?y }}")
-    inv = set()
-    for p, q in schema.subject_objects(OWL.inverseOf):
-        if isinstance(p, URIRef) and isinstance(q, URIRef):
-            inv.add((p, q))
-            inv.add((q, p))
-    if inv:
-        updates.append(f"INSERT {{ ?y ?q ?x }} WHERE {{ VALUES (?p ?q) {{ {_values(sorted(inv))} }} ?x ?p ?y FILTER(!isLiteral(?y)) }}")
-    sym = [(p,) for p in schema.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)]
-    if sym:
-        updates.append(f"INSERT {{ ?y ?p ?x }} WHERE {{ VALUES (?p) {{ {_values(sym)} }} ?x ?p ?y FILTER(!isLiteral(?y)) }}")
-    trans = [(p,) for p in schema.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(p, URIRef)]
-    if trans:
-        updates.append(f"INSERT {{ ?x ?p ?z }} WHERE {{ VALUES (?p) {{ {_values(trans)} }} ?x ?p ?y . ?y ?p ?z }}")
-    dom = [(p, c) for p, c in schema.subject_objects(RDFS.domain) if isinstance(p, URIRef) and isinstance(c, URIRef)]
-    if dom:
-        updates.append(f"INSERT {{ ?x a ?c }} WHERE {{ VALUES (?p ?c) {{ {_values(dom)} }} ?x ?p ?y }}")
-    rng = [(p, c) for p, c in schema.subject_objects(RDFS.range) if isinstance(p, URIRef) and isinstance(c, URIRef)
-           and (c, RDF.type, RDFS.Datatype) not in schema and not str(c).startswith(str(RDFS.Literal))
-           and not str(c).startswith("http://www.w3.org/2001/XMLSchema#")]
-    if rng:
-        updates.append(f"INSERT {{ ?y a ?c }} WHERE {{ VALUES (?p ?c) {{ {_values(rng)} }} ?x ?p ?y FILTER(!isLiteral(?y)) }}")
-    fp = [(p,) for p in schema.subjects(RDF.type, OWL.FunctionalProperty) if isinstance(p, URIRef)]
-    if fp:
-        updates.append(f"INSERT {{ ?y1 <{OWL.sameAs}> ?y2 }} WHERE {{ VALUES (?p) {{ {_values(fp)} }} "
-                       "?x ?p ?y1 . ?x ?p ?y2 FILTER(isIRI(?y1) && isIRI(?y2) && ?y1 != ?y2) }")
-    return updates
+    for hierarchy, sub, equivalent in ((sub_class, RDFS.subClassOf, OWL.equivalentClass),
+                                       (sub_prop, RDFS.subPropertyOf, OWL.equivalentProperty)):
+        for s, o in _uri_pairs(schema, sub):
+            hierarchy[s].add(o)
+        for s, o in _uri_pairs(schema, equivalent):
+            hierarchy[s].add(o)
+            hierarchy[o].add(s)
+    rows: list[tuple[URIRef, str, URIRef]] = []
+    for table, closure in (("sco", _closure(sub_class)), ("spo", _closure(sub_prop))):
+        rows += [(x, table, sup) for x, sups in closure.items() for sup in sups if sup != x]
+    for p, q in _uri_pairs(schema, OWL.inverseOf):
+        rows += [(p, "inv", q), (q, "inv", p)]
+    rows += [(p, "dom", c) for p, c in _uri_pairs(schema, RDFS.domain)]
+    rows += [(p, "rng", c) for p, c in _uri_pairs(schema, RDFS.range)
+             if (c, RDF.type, RDFS.Datatype) not in schema and not str(c).startswith(str(RDFS.Literal))
+             and not str(c).startswith("http://www.w3.org/2001/XMLSchema#")]
+    quads = [ox.Quad(to_ox(s), _TABLE[t], to_ox(o), RULES_GRAPH) for s, t, o in rows]
+    for table, kind in (("sym", OWL.SymmetricProperty), ("trans", OWL.TransitiveProperty),
+                        ("fp", OWL.FunctionalProperty)):
+        quads += [ox.Quad(to_ox(p), to_ox(RDF.type), _TABLE[table], RULES_GRAPH)
+                  for p in schema.subjects(RDF.type, kind) if isinstance(p, URIRef)]
+    return quads
 
 
 def inferences(graph: Graph, *, max_rounds: int = 100) -> Graph:
@@ -112,19 +115,20 @@ def inferences(graph: Graph, *, max_rounds: int = 100) -> Graph:
             yield ox.Quad(*t, given)
 
     store.bulk_extend(quads())
-    updates = compile_rules(graph)
+    store.bulk_extend(rule_tables(graph))
     size = len(store)
     for _ in range(max_rounds):
-        for u in updates:
-            store.update(u)
+        for update in UPDATES.values():
+            store.update(update)
         new = len(store)
         if new == size:
             break
         size = new
     out = Graph()
-    for row in store.query(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH <{given.value}> {{ ?s ?p ?o }} }} }}"):
-        out.add((from_ox(row[0]), from_ox(row[1]), from_ox(row[2])))  # type: ignore[arg-type]
+    for q in store.quads_for_pattern(None, None, None, default):
+        if ox.Quad(q.subject, q.predicate, q.object, given) not in store:
+            out.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))  # type: ignore[arg-type]
     return out
 
 
-__all__ = ["compile_rules", "inferences"]
+__all__ = ["RULES_GRAPH", "UPDATES", "inferences", "rule_tables"]
