@@ -45,8 +45,8 @@ _TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF
 #: the same triples as owlrl (cax-sco, cax-eqc, prp-dom, prp-rng, prp-spo1, prp-eqp,
 #: prp-inv, prp-symp, prp-trp, eq-*), but not owlrl's schema-level (scm-*) and axiomatic
 #: datatype/annotation triples. OWL 2 RL profile only.
-#: ``oxigraph`` runs the ontology's instance rules as SPARQL updates in an in-memory Oxigraph
-#: store (:mod:`ip4graph.backends.oxrules`): same instance triples, the fastest at 1M triples.
+#: ``oxigraph`` runs the ontology's instance rules as semi-naive SPARQL queries in an in-memory
+#: Oxigraph store (:mod:`ip4graph.backends.oxrules`): same instance triples, the fastest at 1M.
 REASONERS = ("owlrl", "reasonable", "oxigraph")
 
 
@@ -61,7 +61,8 @@ def reasoning_input(ds: Dataset) -> Graph:
     return g
 
 
-def _useful(triple: tuple, asserted: Graph) -> bool:
+def _useful(triple: tuple, asserted: Graph | None) -> bool:
+    """Whether an inferred triple is worth keeping (``asserted=None``: it is known not to be asserted)."""
     s, p, o = triple
     if isinstance(s, Literal):
         return False
@@ -73,7 +74,7 @@ def _useful(triple: tuple, asserted: Graph) -> bool:
         return False
     if isinstance(o, Literal) and p == RDF.type:
         return False
-    return triple not in asserted
+    return asserted is None or triple not in asserted
 
 
 def _reasonable_inferences(graph: Graph, profile: Reasoning) -> Graph:
@@ -113,13 +114,14 @@ def compute_inferences(graph: Graph, *, profile: Reasoning = Reasoning.OWLRL, re
     if reasoner == "oxigraph":
         if profile is not Reasoning.OWLRL:
             raise ReasoningError(f"the oxigraph rules compute OWL 2 RL only, not {profile.value}")
-        from .backends.oxrules import inferences
+        from .backends.oxrules import derive
 
         inferred = Graph()
         bind_prefixes(inferred)
-        for t in inferences(graph):
-            if _useful(t, graph):
-                inferred.add(t)
+        add = inferred.add
+        for t in derive(graph):  # each triple once, and never one of ``graph``'s
+            if _useful(t, None):
+                add(t)
         return inferred
     if reasoner != "owlrl":
         raise ReasoningError(f"unknown reasoner {reasoner!r}", hint=f"choose one of: {', '.join(REASONERS)}")
