@@ -10,7 +10,8 @@ times OWL 2 RL with owlrl (up to ``--owlrl-max`` triples) and with the fast path
 every backend). Then one *backend worker* per backend (its own process, so its peak
 memory is its own) bulk-loads ontology + data + inferred triples, and runs every
 catalog query with its default parameters once to warm up and ``--repeat`` times
-timed. Ratios are each backend's time over the rdflib ``memory`` time measured in the
+timed. ``oxigraph`` is the on-disk store (``--path``), ``oxigraph-inmem`` the same backend
+without a path (in memory). Ratios are each backend's time over the rdflib ``memory`` time measured in the
 same run. The ``sparql`` backend is a private Virtuoso on loopback (bulk loader
 through isql); its peak memory adds the server's.
 
@@ -115,6 +116,8 @@ def backend_worker(args: argparse.Namespace) -> dict:
 
         server = LocalVirtuoso(memory_mb=args.virtuoso_mb).start()
         options = server.backend_options()
+    elif args.backend == "oxigraph-inmem":
+        options = {}  # the same backend without --path: an in-memory store
     elif args.backend == "oxigraph":
         store_dir = Path(args.work) / f"oxigraph-{args.size}"
         if store_dir.exists():
@@ -124,7 +127,7 @@ def backend_worker(args: argparse.Namespace) -> dict:
         options = {"path": store_dir}
     out: dict = {"queries": {}}
     try:
-        backend = get_backend(args.backend, **options)
+        backend = get_backend("oxigraph" if args.backend == "oxigraph-inmem" else args.backend, **options)
         t = time.perf_counter()
         backend.load_file(Path(args.data))
         out["load s"] = time.perf_counter() - t
@@ -283,7 +286,8 @@ def render(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000", help="comma-separated triple counts (default 10000)")
-    ap.add_argument("--backends", default="memory,oxigraph,sparql", help="comma-separated backends")
+    ap.add_argument("--backends", default="memory,oxigraph,sparql",
+                    help="comma-separated: memory, oxigraph (on disk), oxigraph-inmem, sparql")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs of each query (after one warm-up)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--memory-max", type=int, default=100_000, help="largest size for the rdflib memory backend")
