@@ -196,12 +196,4 @@ def derive(graph: Graph, *, max_rounds: int = 100) -> Iterator[tuple[Node, Node,
     raise RuntimeError(f"the OWL 2 RL rules did not reach a fixpoint in {max_rounds} rounds")
 
 
-def inferences(graph: Graph, *, max_rounds: int = 100) -> Graph:
-    """The triples the instance rules add to ``graph``, as a new graph (``graph`` is untouched)."""
-    out = Graph()
-    for t in derive(graph, max_rounds=max_rounds):
-        out.add(t)
-    return out
-
-
-__all__ = ["QUERIES", "RULES_GRAPH", "derive", "inferences", "rule_tables"]
+__all__ = ["QUERIES", "RULES_GRAPH", "derive", "rule_tables"]
