@@ -43,10 +43,27 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def write_inferred(path: str, triples) -> None:
+    """Inferred triples as N-Quads in the graph ip4g:inferred."""
+    from ip4graph.namespaces import GRAPH_INFERRED
+
+    g = GRAPH_INFERRED.n3()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.writelines(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in triples)
+
+
+def timed_up_to(size: int, limit: int, work) -> float | str:
+    """Seconds ``work()`` takes, or why it was skipped (``size`` over ``limit``)."""
+    if size > limit:
+        return f"skipped (> {limit:,})"
+    t = time.perf_counter()
+    work()
+    return time.perf_counter() - t
+
+
 # ---------------------------------------------------------------------------- workers
 def reason_worker(args: argparse.Namespace) -> dict:
     from ip4graph.loader import load
-    from ip4graph.namespaces import GRAPH_INFERRED
     from ip4graph.reasoning import compute_inferences, reasoning_input
     from ip4graph.validation import validate
 
@@ -67,22 +84,10 @@ def reason_worker(args: argparse.Namespace) -> dict:
     inferred = compute_inferences(source, reasoner="oxigraph")
     out["oxigraph rules s"] = time.perf_counter() - t
     out["inferred"] = len(inferred)
-    with open(args.inferred_out, "w", encoding="utf-8") as fh:
-        g = GRAPH_INFERRED.n3()
-        fh.writelines(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in inferred)
+    write_inferred(args.inferred_out, inferred)
     del inferred
-    if args.size <= args.owlrl_max:
-        t = time.perf_counter()
-        compute_inferences(source)
-        out["owlrl s"] = time.perf_counter() - t
-    else:
-        out["owlrl s"] = f"skipped (> {args.owlrl_max:,})"
-    if args.size <= args.shacl_max:
-        t = time.perf_counter()
-        validate(ds)
-        out["SHACL s"] = time.perf_counter() - t
-    else:
-        out["SHACL s"] = f"skipped (> {args.shacl_max:,})"
+    out["owlrl s"] = timed_up_to(args.size, args.owlrl_max, lambda: compute_inferences(source))
+    out["SHACL s"] = timed_up_to(args.size, args.shacl_max, lambda: validate(ds))
     out["peak MB"] = peak_mb()
     return out
 
@@ -90,16 +95,13 @@ def reason_worker(args: argparse.Namespace) -> dict:
 def fast_worker(args: argparse.Namespace) -> dict:
     """The reasonable fast path alone (its peak memory is its own)."""
     from ip4graph.loader import load
-    from ip4graph.namespaces import GRAPH_INFERRED
     from ip4graph.reasoning import compute_inferences, reasoning_input
 
     source = reasoning_input(load([args.data]))
     t = time.perf_counter()
     inferred = compute_inferences(source, reasoner="reasonable")
     out = {"reasonable s": time.perf_counter() - t, "inferred": len(inferred)}
-    with open(args.inferred_out, "w", encoding="utf-8") as fh:
-        g = GRAPH_INFERRED.n3()
-        fh.writelines(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in inferred)
+    write_inferred(args.inferred_out, inferred)
     out["peak MB"] = peak_mb()
     return out
 
