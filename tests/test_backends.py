@@ -292,6 +292,20 @@ RULES_CASE = """
 """
 
 
+def test_oxigraph_rule_queries_hold_no_data_terms() -> None:
+    """The rule queries are fixed text: only the working graphs' and RDF/OWL's own IRIs appear."""
+    import re
+
+    from ip4graph.backends.oxrules import _SEMI_NAIVE, QUERIES
+
+    texts = [*QUERIES.values(), *_SEMI_NAIVE[0].values(), *_SEMI_NAIVE[1].values()]
+    assert len(texts) == 24
+    for text in texts:
+        for iri in re.findall(r"<([^>]*)>", text):
+            assert iri.startswith("urn:ip4graph:") or iri in (str(RDF.type), str(OWL.sameAs)), (iri, text)
+        assert '"' not in text and "'" not in text  # no literals
+
+
 def test_oxigraph_rules_reach_owlrls_fixpoint_over_rounds() -> None:
     """Every rule family fires, some only on what earlier rounds derived (semi-naive deltas)."""
     from rdflib import Graph

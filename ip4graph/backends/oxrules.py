@@ -80,6 +80,10 @@ _RULES: dict[str, tuple[str, list[str], str, str]] = {
 def _select(table: str, premises: list[str], condition: str, conclusion: str, *, delta: str | None) -> str:
     """The distinct conclusions of a rule that are not in the store yet, as ``?s ?p ?o`` rows.
 
+    Composed once, at import, from the literal fragments of :data:`_RULES` and
+    :data:`_DELTA` only: no term of the data, the ontology or a user reaches the text (the
+    ontology's axioms are rows of the rule tables the queries join).
+
     One flat group per alternative (rule table first), so the engine joins the table's few
     rows into the instance patterns instead of scanning them on their own.
     """
