@@ -126,7 +126,7 @@ def backend_worker(args: argparse.Namespace) -> dict:
             import shutil
 
             shutil.rmtree(store_dir)
-        options = {"path": store_dir}
+        options = {"path": store_dir, "create": True}
     out: dict = {"queries": {}}
     try:
         backend = get_backend("oxigraph" if args.backend == "oxigraph-inmem" else args.backend, **options)

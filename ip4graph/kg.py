@@ -23,7 +23,7 @@ from . import federation
 from .catalog import Catalog, NamedQuery, View, load_catalog
 from .errors import Location, QueryError
 from .loader import PathLikeStr, load, new_dataset
-from .namespaces import GRAPH_INFERRED, PREFIXES
+from .namespaces import GRAPH_INFERRED, PREFIXES, bind_prefixes
 from .reasoning import Reasoning, cached_inferences, compute_inferences, reasoning_input
 from .results import QueryResult, Row
 from .timeouts import run_with_timeout
@@ -118,20 +118,38 @@ def execute(
 
 
 class KnowledgeGraph:
-    """Asserted dataset + inferred graph, with the catalog of named queries.
+    """Asserted dataset + inferred graph in one backend, with the catalog of named queries.
 
-    ``view(View.ASSERTED)`` is the data as loaded; ``view(View.ALL)`` adds the graph
-    ``ip4g:inferred``. The asserted dataset is never modified by reasoning.
+    The backend is chosen by name (:mod:`ip4graph.backends`): ``oxigraph`` (the default:
+    the compiled store under ``build/store``, see :mod:`ip4graph.store`), ``memory`` (rdflib,
+    the reference engine) or ``sparql`` (a remote store filled by ``ip4graph load``).
+    Every command goes through :meth:`query`; the commands that need rdflib objects
+    (``why``, ``viz``, ``stats``, ``export`` ...) read :attr:`asserted` and :attr:`inferred`,
+    which other backends materialise from their store on first use, so every command
+    gives the same answers on every backend. Reasoning never changes the asserted graphs.
     """
 
-    def __init__(self, asserted: Dataset, inferred: Graph | None = None, *,
-                 reasoning: Reasoning = Reasoning.OWLRL, catalog: Catalog | None = None) -> None:
-        self.asserted = asserted
-        self.inferred = inferred if inferred is not None else Graph()
-        self.reasoning = reasoning if inferred is not None else Reasoning.NONE
-        self.catalog = catalog if catalog is not None else load_catalog()
-        self._full: Dataset | None = None
+    def __init__(self, asserted: Dataset | None = None, inferred: Graph | None = None, *,
+                 reasoning: Reasoning = Reasoning.OWLRL, catalog: Catalog | None = None,
+                 backend: object | None = None) -> None:
+        if backend is None:
+            from .backends.memory import MemoryBackend
+
+            backend = MemoryBackend(asserted, inferred)
+        self.backend = backend
+        self.reasoning = reasoning
+        self._catalog = catalog
+        self._asserted: Dataset | None = None
+        self._inferred: Graph | None = None
+        self._index: Graph | None = None
+        self._mem: object | None = None
         self._lock = threading.Lock()
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load_catalog()
+        return self._catalog
 
     @classmethod
     def open(
@@ -143,43 +161,143 @@ class KnowledgeGraph:
         cache: bool = True,
         cache_dir: Path | None = None,
         reasoner: str = "owlrl",
+        backend: str | None = None,
+        store: PathLikeStr | None = None,
+        **options: object,
     ) -> "KnowledgeGraph":
-        """Load (shipped data by default) and reason (OWL 2 RL by default, cached under build/cache).
+        """Open the knowledge graph of ``paths`` (the shipped data by default) on a backend.
 
-        ``reasoner="reasonable"`` takes the fast OWL 2 RL path (see :data:`ip4graph.reasoning.REASONERS`).
+        ``backend`` (default ``$IP4GRAPH_BACKEND``, else ``oxigraph``): ``oxigraph`` opens
+        the compiled store of these inputs (building it when missing or stale) or, with
+        ``store``, a store filled by ``ip4graph load``; ``memory`` parses and reasons here
+        (closure cached under build/cache); ``sparql`` queries ``options["endpoint"]``.
+        ``reasoner="reasonable"`` or ``"oxigraph"`` takes a fast OWL 2 RL path.
         """
-        asserted = load(paths, ontology=ontology)
-        if reasoning is Reasoning.NONE:
-            return cls(asserted, None)
-        source = reasoning_input(asserted)
-        if cache:
-            inferred, _ = cached_inferences(source, profile=reasoning, cache_dir=cache_dir, reasoner=reasoner)
-        else:
-            inferred = compute_inferences(source, profile=reasoning, reasoner=reasoner)
-        return cls(asserted, inferred, reasoning=reasoning)
+        from .backends import backend_name, get_backend
+
+        chosen = backend_name(backend)
+        if chosen == "memory":
+            asserted = load(paths, ontology=ontology)
+            if reasoning is Reasoning.NONE:
+                return cls(asserted, None, reasoning=Reasoning.NONE)
+            source = reasoning_input(asserted)
+            if cache:
+                inferred, _ = cached_inferences(source, profile=reasoning, cache_dir=cache_dir, reasoner=reasoner)
+            else:
+                inferred = compute_inferences(source, profile=reasoning, reasoner=reasoner)
+            _drop_asserted(inferred, asserted)
+            return cls(asserted, inferred, reasoning=reasoning)
+        if chosen == "oxigraph" and store is None and not options.get("path"):
+            from .store import Inputs, open_compiled
+
+            inputs = Inputs.of(list(paths) if paths is not None else None,  # type: ignore[arg-type]
+                               ontology if ontology is not True else True,  # type: ignore[arg-type]
+                               reasoning=reasoning, reasoner=reasoner)
+            engine, _report = open_compiled(inputs, cache=cache)
+            return cls(reasoning=reasoning, backend=engine)
+        if chosen == "oxigraph":
+            from .backends.oxigraph import OxigraphBackend
+
+            engine = OxigraphBackend(store or options.get("path"), read_only=True)  # type: ignore[arg-type]
+            _check_inputs(engine.manifest(), paths, ontology, reasoning, reasoner)
+            return cls(reasoning=reasoning, backend=engine)
+        engine = get_backend(chosen, **options)
+        meta = engine.stored_meta()  # type: ignore[attr-defined]
+        if not meta:
+            from .backends import BackendError
+
+            raise BackendError(f"{options.get('endpoint') or 'the endpoint'} holds no data loaded by ip4graph",
+                               hint="load it first: ip4graph load --backend sparql --endpoint URL ...")
+        if meta.get("storeComplete") != "true":
+            from .backends import BackendError
+
+            raise BackendError("the remote store's last load did not complete",
+                               hint="reload it with `ip4graph load --backend sparql ... --replace`")
+        if meta.get("storeUnionGraph") and not engine.union_graph:  # type: ignore[attr-defined]
+            engine.union_graph = meta["storeUnionGraph"]  # type: ignore[attr-defined]
+        return cls(reasoning=reasoning, backend=engine)
+
+    # ------------------------------------------------------------------ rdflib views
+    @property
+    def asserted(self) -> Dataset:
+        """The asserted graphs as an rdflib Dataset (materialised from the store on first use)."""
+        b = self.backend
+        if getattr(b, "name", None) == "memory":
+            return b.dataset  # type: ignore[attr-defined,no-any-return]
+        self._materialise()
+        return self._asserted  # type: ignore[return-value]
+
+    @property
+    def inferred(self) -> Graph:
+        """The inferred triples (``ip4g:inferred``) as an rdflib Graph."""
+        b = self.backend
+        if getattr(b, "name", None) == "memory":
+            return b.inferred  # type: ignore[attr-defined,no-any-return]
+        self._materialise()
+        return self._inferred  # type: ignore[return-value]
+
+    def _materialise(self) -> None:
+        with self._lock:
+            if self._asserted is not None:
+                return
+            ds = new_dataset()
+            inferred = Graph()
+            graphs: dict[object, Graph] = {}
+            for s, p, o, g in self.backend.quads():  # type: ignore[attr-defined]
+                if g is not None and g == GRAPH_INFERRED:
+                    inferred.add((s, p, o))
+                    continue
+                target = graphs.get(g)
+                if target is None:
+                    target = ds.graph(g) if g is not None else ds.default_graph
+                    graphs[g] = target
+                target.add((s, p, o))
+            self._inferred = inferred
+            self._asserted = ds
 
     def view(self, which: View = View.ALL) -> Dataset:
-        """The dataset a query sees: asserted only, or asserted plus ``ip4g:inferred``."""
-        if which is View.ASSERTED or len(self.inferred) == 0:
+        """The dataset a query sees as rdflib: asserted only, or asserted plus ``ip4g:inferred``."""
+        from .backends.memory import MemoryBackend
+
+        b = self.backend
+        if not isinstance(b, MemoryBackend):
+            self._materialise()
+            with self._lock:
+                if self._mem is None:
+                    self._mem = MemoryBackend(self._asserted, self._inferred)
+            b = self._mem
+        return b.view(which.value)
+
+    @property
+    def index(self) -> Graph:
+        """Labels and types of the entities: what entity parameters are resolved against, and tables labelled from."""
+        b = self.backend
+        if getattr(b, "name", None) == "memory":
             return self.asserted
         with self._lock:
-            if self._full is None:
-                full = new_dataset()
-                for s, p, o, g in self.asserted.quads((None, None, None, None)):
-                    full.add((s, p, o, g))
-                target = full.graph(GRAPH_INFERRED)
-                for t in self.inferred:
-                    target.add(t)
-                self._full = full
-        return self._full
+            if self._index is None:
+                g = Graph()
+                bind_prefixes(g)
+                res = b.query(_INDEX_QUERY, view="asserted")  # type: ignore[attr-defined]
+                for s, p, o in res.rows:
+                    if s is not None and p is not None and o is not None:
+                        g.add((s, p, o))
+                self._index = g
+        return self._index
 
     def invalidate(self) -> None:
-        """Forget the combined asserted+inferred view (call after changing ``asserted``).
+        """Forget the combined asserted+inferred view (call after changing ``asserted`` in memory).
 
         The inferred graph is not recomputed: it stays the closure of the data as opened.
         """
+        b = self.backend
+        if getattr(b, "name", None) == "memory":
+            b._full = None  # type: ignore[attr-defined]
         with self._lock:
-            self._full = None
+            self._index = None
+
+    def close(self) -> None:
+        self.backend.close()  # type: ignore[attr-defined]
 
     def named(self, name: str) -> NamedQuery:
         return self.catalog.get(name)
@@ -206,16 +324,66 @@ class KnowledgeGraph:
         if _looks_like_sparql(name_or_sparql):
             from rdflib import Literal
 
-            ds = self.view(view or View.ALL)
             bindings = {k: v if isinstance(v, Node) else Literal(str(v)) for k, v in given.items()}
-            return execute(ds, name_or_sparql, bindings=bindings, timeout=timeout)
+            return self.run(name_or_sparql, bindings=bindings, view=view or View.ALL, timeout=timeout)
         nq = self.catalog.get(name_or_sparql)
-        ds = self.view(view or nq.view)
-        bindings = nq.bindings(self.asserted, given)
+        bindings = nq.bindings(self.index, given)
         text = nq.text
         if federation.is_federated(text):
             text = federation.bind_services(text, endpoints)
-        return execute(ds, text, bindings=bindings, timeout=timeout, source=str(nq.path.name))
+            # SERVICE runs through rdflib's engine (with the project's endpoint checks) on every backend
+            return execute(self.view(view or nq.view), text, bindings=bindings, timeout=timeout,
+                           source=str(nq.path.name))
+        return self.run(text, bindings=bindings, view=view or nq.view, timeout=timeout, source=str(nq.path.name))
+
+    def run(self, text: str, *, bindings: Mapping[str, Node] | None = None, view: View = View.ALL,
+            timeout: float | None = DEFAULT_TIMEOUT, source: str = "<query>") -> QueryResult:
+        """Run SPARQL text on the backend; a syntax error names the line and column in ``source``."""
+        from .backends.memory import MemoryBackend
+
+        if isinstance(self.backend, MemoryBackend):
+            return execute(self.backend.view(view.value), text, bindings=bindings, timeout=timeout, source=source)
+        try:
+            result = self.backend.query(text, bindings=bindings, timeout=timeout, view=view.value)  # type: ignore[attr-defined]
+        except QueryError as exc:
+            if "syntax" in str(exc).lower():
+                prepare(text, source=source)  # raises the located error
+            raise
+        if result.labels_from is None:
+            result.labels_from = self.index
+        return result
+
+
+_INDEX_QUERY = """SELECT ?s ?p ?o WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel rdf:type }
+  ?s ?p ?o FILTER(isIRI(?s))
+}"""
+
+
+def _drop_asserted(inferred: Graph, asserted: Dataset) -> None:
+    """Inferred triples that some asserted graph (links, provenance ...) already holds are not 'inferred'."""
+    for t in [t for t in inferred if t in asserted]:
+        inferred.remove(t)
+
+
+def _check_inputs(manifest: Mapping[str, object], paths: Iterable[PathLikeStr] | None,
+                  ontology: PathLikeStr | bool, reasoning: Reasoning, reasoner: str) -> None:
+    """A store filled from other inputs than those asked for is an error, never a silent answer."""
+    if not manifest or "files" not in manifest:
+        return
+    from .store import Inputs
+
+    inputs = Inputs.of(list(paths) if paths is not None else None,  # type: ignore[arg-type]
+                       ontology, reasoning=reasoning, reasoner=reasoner)
+    asked = inputs.fingerprint()
+    recorded = [(f.get("role"), f.get("name")) for f in manifest.get("files", [])]  # type: ignore[union-attr]
+    if paths is None and recorded != [(f["role"], f["name"]) for f in asked["files"]]:  # type: ignore[index,union-attr]
+        return  # a store of other data, opened without --data: use it as it is
+    if manifest.get("files") != asked["files"]:
+        from .backends import BackendError
+
+        raise BackendError("the store was filled from other versions of the input files than those given",
+                           hint="reload it: `ip4graph load --backend oxigraph --path DIR --replace`")
 
 
 def _looks_like_sparql(text: str) -> bool:

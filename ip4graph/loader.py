@@ -1,6 +1,8 @@
 """Load the ontology and data into an rdflib :class:`~rdflib.Dataset`.
 
-Everything is parsed into a fresh dataset; if any file fails, a
+Everything is parsed into a fresh dataset, and blank nodes are then relabelled by
+their content (:mod:`ip4graph.skolem`), so that two loads of the same files give the
+same blank nodes on every backend. If any file fails, a
 :class:`~ip4graph.errors.SourceError` naming the file, line and column is raised
 and nothing of the partial load is returned.
 """
@@ -17,6 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from . import resources
 from .errors import Location, SourceError
 from .namespaces import GRAPH_ONTOLOGY, bind_prefixes
+from .skolem import relabel
 
 #: File suffix -> rdflib parser name. Quad formats keep their named graphs.
 FORMATS: dict[str, str] = {
@@ -133,7 +136,7 @@ def load(
     files = resources.data_paths() if paths is None else [Path(p) for p in paths]
     for f in files:
         parse_file(f, into=ds)
-    return ds
+    return relabel(ds)
 
 
 def load_graph(path: PathLikeStr) -> Graph:

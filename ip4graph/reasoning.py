@@ -17,7 +17,6 @@ from enum import Enum
 from importlib.metadata import version
 from pathlib import Path
 
-import owlrl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
@@ -125,6 +124,8 @@ def compute_inferences(graph: Graph, *, profile: Reasoning = Reasoning.OWLRL, re
         return inferred
     if reasoner != "owlrl":
         raise ReasoningError(f"unknown reasoner {reasoner!r}", hint=f"choose one of: {', '.join(REASONERS)}")
+    import owlrl  # imported here: a command that only queries never loads the reasoner
+
     work = Graph()
     for t in graph:
         work.add(t)

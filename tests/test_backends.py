@@ -9,7 +9,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from virtuoso import virtuoso_server  # noqa: F401  (fixture)
 
-from ip4graph.backends import BACKENDS, BackendError, backend_name, get_backend
+from ip4graph.backends import BACKENDS, BackendError, backend_name, get_backend, iter_quads
 from ip4graph.backends.compare import (
     canonical,
     default_bindings,
@@ -88,7 +88,7 @@ def shipped_kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
 # ----------------------------------------------------------------------------- choosing a backend
 def test_backend_chosen_by_option_or_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("IP4GRAPH_BACKEND", raising=False)
-    assert backend_name() == "memory"
+    assert backend_name() == "oxigraph"  # the compiled embedded store is the default
     monkeypatch.setenv("IP4GRAPH_BACKEND", "oxigraph")
     assert backend_name() == "oxigraph" and get_backend().name == "oxigraph"
     assert backend_name("memory") == "memory"
@@ -122,7 +122,7 @@ def test_default_graph_is_the_set_union(name: str) -> None:
 
 
 def test_oxigraph_store_persists_on_disk(tmp_path: Path) -> None:
-    b = get_backend("oxigraph", path=tmp_path / "store")
+    b = get_backend("oxigraph", path=tmp_path / "store", create=True)
     b.load(_two_graph_quads())
     b.close()
     again = get_backend("oxigraph", path=tmp_path / "store")
@@ -360,3 +360,66 @@ def test_cli_query_on_an_oxigraph_store(tmp_path, monkeypatch):
     assert members == {"australia", "japan", "south-korea", "new-zealand"}
     table = runner.invoke(main, ["query", "agreements-between", "-p", "b=japon", "--backend", "oxigraph", "--store", str(store)])
     assert "NATO-Japan partnership agreement (2023)" in table.output
+
+
+# ---------------------------------------------------------------- one store under every command (issue 12)
+def _reified_quads() -> list:
+    """A claim graph holding a reified (hedged) statement: blank nodes, as the shipped data has."""
+    from rdflib import BNode, Literal
+    from rdflib.namespace import RDF
+
+    from ip4graph.loader import new_dataset
+    from ip4graph.skolem import relabel
+
+    ds = new_dataset()
+    g = ds.graph(URIRef("https://w3id.org/ip4graph/claim/c9"))
+    st = BNode()
+    g.add((st, RDF.type, RDF.Statement))
+    g.add((st, RDF.subject, URIRef("https://w3id.org/ip4graph/id/japan")))
+    g.add((st, URIRef("https://w3id.org/ip4graph/ontology#certainty"), Literal("likely")))
+    return list(iter_quads(relabel(ds)))
+
+
+def test_loading_twice_leaves_the_same_quads_on_oxigraph(tmp_path: Path) -> None:
+
+    b = get_backend("oxigraph", path=tmp_path / "store", create=True)
+    b.load(_reified_quads())
+    first = sorted(map(str, b.quads()))
+    b.load(_reified_quads())
+    assert sorted(map(str, b.quads())) == first
+    assert len(b.query("SELECT ?s WHERE { ?s a rdf:Statement }")) == 1
+    b.close()
+
+
+def test_two_parses_give_the_same_blank_nodes() -> None:
+    from ip4graph.loader import load
+
+    a = {q for q in iter_quads(load()) if isinstance(q[0], BNode)}
+    b = {q for q in iter_quads(load()) if isinstance(q[0], BNode)}
+    assert a and a == b
+
+
+def test_a_missing_store_is_an_error_not_an_empty_answer(tmp_path: Path) -> None:
+    from ip4graph.backends import BackendError
+    from ip4graph.kg import KnowledgeGraph
+
+    with pytest.raises(BackendError, match="no Oxigraph store"):
+        KnowledgeGraph.open(backend="oxigraph", store=tmp_path / "typo")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_an_incomplete_store_is_refused(tmp_path: Path) -> None:
+    import json
+
+    from ip4graph.backends import BackendError
+
+    b = get_backend("oxigraph", path=tmp_path / "store", create=True)
+    b.load(_two_graph_quads())
+    b.close()
+    manifest = tmp_path / "store" / "ip4graph-store.json"
+    doc = json.loads(manifest.read_text())
+    assert doc["complete"] is True
+    doc["complete"] = False  # what a load killed half-way leaves
+    manifest.write_text(json.dumps(doc))
+    with pytest.raises(BackendError, match="incomplete"):
+        get_backend("oxigraph", path=tmp_path / "store")

@@ -3,8 +3,9 @@
 =========  ===============================================================  ======================
 name       what                                                             options
 =========  ===============================================================  ======================
-memory     rdflib :class:`~rdflib.Dataset` in memory (the default)          —
-oxigraph   embedded Oxigraph (pyoxigraph), on disk when given a ``path``    ``path``
+memory     rdflib :class:`~rdflib.Dataset` in memory (the reference)        —
+oxigraph   embedded Oxigraph (pyoxigraph; the default), on disk with        ``path``
+           ``path`` (``ip4graph build`` compiles one under ``build/store``)
 sparql     any SPARQL 1.1 endpoint (query + update, or a bulk loader)       ``endpoint``, ...
 =========  ===============================================================  ======================
 
@@ -51,7 +52,7 @@ ENV_PASSWORD = "IP4GRAPH_SPARQL_PASSWORD"
 ENV_OXIGRAPH_PATH = "IP4GRAPH_OXIGRAPH_PATH"
 
 BACKENDS = ("memory", "oxigraph", "sparql")
-DEFAULT_BACKEND = "memory"
+DEFAULT_BACKEND = "oxigraph"
 
 Quad = tuple[Node, Node, Node, Node | None]
 
@@ -73,8 +74,11 @@ class Backend(Protocol):
         """Bulk-load an N-Quads, TriG, N-Triples or Turtle file (the fast path of each engine)."""
 
     def query(self, text: str, *, bindings: Mapping[str, Node] | None = None,
-              timeout: float | None = None) -> QueryResult:
-        """Run SPARQL; ``bindings`` are bound as RDF terms."""
+              timeout: float | None = None, view: str = "all") -> QueryResult:
+        """Run SPARQL; ``bindings`` are bound as RDF terms; ``view`` is ``all`` or ``asserted``."""
+
+    def quads(self) -> Iterable[Quad]:
+        """Every stored quad (``ip4g:inferred`` included; no engine-internal copies)."""
 
     def count(self) -> int:
         """Number of distinct quads stored (the dataset as loaded, without engine copies)."""
@@ -107,7 +111,7 @@ def iter_quads(data: Dataset | Graph | Iterable[Quad]) -> Iterator[Quad]:
 
 
 def backend_name(name: str | None = None) -> str:
-    """The chosen backend: ``name``, else ``$IP4GRAPH_BACKEND``, else ``memory``."""
+    """The chosen backend: ``name``, else ``$IP4GRAPH_BACKEND``, else ``oxigraph``."""
     chosen = (name or os.environ.get(ENV_BACKEND) or DEFAULT_BACKEND).strip().lower()
     if chosen not in BACKENDS:
         raise BackendError(f"unknown backend {chosen!r}", hint=f"choose one of: {', '.join(BACKENDS)}")

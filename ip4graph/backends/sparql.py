@@ -44,7 +44,12 @@ from ..results import QueryResult, Row
 from . import Quad, iter_quads
 from .sparqltext import bind_values, prefix_header
 
-SKOLEM = "urn:ip4graph:bnode:"
+from ..namespaces import GRAPH_INFERRED
+from ..skolem import GENID as SKOLEM
+
+#: Where a load records what it loaded and whether it completed (inputs key, dialect, union graph).
+META_GRAPH = "urn:ip4graph:meta"
+_META = "https://w3id.org/ip4graph/ontology#"
 DEFAULT_UNION_GRAPH = "urn:ip4graph:union"
 BATCH_TRIPLES = 1000
 JSON_RESULTS = "application/sparql-results+json"
@@ -128,8 +133,42 @@ class SparqlBackend:
                    else [("update", text)], "*/*", timeout or self.timeout)
 
     # ------------------------------------------------------------------ loading
-    def load(self, data: Dataset | Iterable[Quad]) -> int:
+    def _meta(self, *, complete: bool, key: str | None) -> None:
+        """Record the load in :data:`META_GRAPH` (replacing what an earlier load recorded)."""
+        m = f"<{META_GRAPH}>"
+        lines = [f'{m} <{_META}storeComplete> "{"true" if complete else "false"}"^^<http://www.w3.org/2001/XMLSchema#boolean> .',
+                 f"{m} <{_META}storeDialect> {Literal(self.dialect).n3()} ."]
+        if key:
+            lines.append(f"{m} <{_META}storeInputs> {Literal(key).n3()} .")
+        if self.union_graph:
+            lines.append(f"{m} <{_META}storeUnionGraph> <{self.union_graph}> .")
+        self.update(f"DROP SILENT GRAPH {m}")
+        self.update(f"INSERT DATA {{ GRAPH {m} {{\n" + "\n".join(lines) + "\n} }")
+
+    def stored_meta(self) -> dict[str, str]:
+        """What the last load recorded (empty when nothing was loaded by ip4graph)."""
+        res = self._select_raw(f"SELECT ?p ?o WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> ?p ?o }} }}")
+        return {str(p)[len(_META):]: str(o) for p, o in res if str(p).startswith(_META)}
+
+    def _select_raw(self, text: str) -> list[tuple[Node, ...]]:
+        body, _ = self._post(self.endpoint, [("query", text)], JSON_RESULTS, self.timeout)
+        doc = json.loads(body)
+        names = doc.get("head", {}).get("vars", [])
+        return [tuple(term_from_json(b[v]) if v in b else None for v in names)  # type: ignore[misc]
+                for b in doc.get("results", {}).get("bindings", [])]
+
+    def load(self, data: Dataset | Iterable[Quad], *, key: str | None = None) -> int:
+        """Add quads; a triple of ``ip4g:inferred`` stays out of the union graph.
+
+        The load is recorded in :data:`META_GRAPH` as incomplete first, complete at the end.
+        """
         quads = list(iter_quads(data))
+        self._meta(complete=False, key=key)
+        n = self._load(quads)
+        self._meta(complete=True, key=key)
+        return n
+
+    def _load(self, quads: list[Quad]) -> int:
         if self.bulk_loader is not None:
             self.bulk_loader(self._nquads(quads))
             return len(quads)
@@ -138,7 +177,8 @@ class SparqlBackend:
         for s, p, o, g in quads:
             line = f"{_skolem(s).n3()} {p.n3()} {_skolem(o).n3()} ."
             by_graph.setdefault(g.n3() if g is not None else "", []).append(line)
-            union.add((s, p, o))
+            if g is None or g != GRAPH_INFERRED:
+                union.add((s, p, o))
         if self.union_graph:
             by_graph.setdefault(f"<{self.union_graph}>", []).extend(
                 f"{_skolem(s).n3()} {p.n3()} {_skolem(o).n3()} ." for s, p, o in union)
@@ -160,7 +200,10 @@ class SparqlBackend:
         out: list[str] = []
         seen: set[tuple[Node, Node, Node]] = set()
         for s, p, o, g in quads:
+            s, o = _skolem(s), _skolem(o)
             out.append(f"{s.n3()} {p.n3()} {o.n3()} {g.n3() + ' ' if g is not None else ''}.\n")
+            if g is not None and g == GRAPH_INFERRED:
+                continue
             if self.union_graph and (s, p, o) not in seen:
                 seen.add((s, p, o))
                 out.append(f"{s.n3()} {p.n3()} {o.n3()} <{self.union_graph}> .\n")
@@ -185,11 +228,13 @@ class SparqlBackend:
 
     # ------------------------------------------------------------------ querying
     def query(self, text: str, *, bindings: Mapping[str, Node] | None = None,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, view: str = "all") -> QueryResult:
         sparql = prefix_header() + bind_values(text, bindings)
         fields = [("query", sparql)]
         if self.union_graph:
             fields.append(("default-graph-uri", self.union_graph))
+            if view != "asserted":
+                fields.append(("default-graph-uri", str(GRAPH_INFERRED)))
         from .oxigraph import _form
 
         form = _form(text)
@@ -217,6 +262,15 @@ class SparqlBackend:
         rows = [Row([term_from_json(b[v]) if v in b else None for v in names], names)
                 for b in doc.get("results", {}).get("bindings", [])]
         return QueryResult("SELECT", vars=list(names), rows=rows)
+
+    def quads(self):
+        """Every quad of the loaded named graphs (and nothing of the union copy or the meta graph)."""
+        res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        skip = {self.union_graph, META_GRAPH}
+        for s, p, o, g in res.rows:
+            if str(g) in skip or _system_graph(str(g)):
+                continue
+            yield s, p, o, g
 
     def count(self) -> int:
         res = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

@@ -9,16 +9,17 @@ from pathlib import Path
 import click
 
 from ..backends import BACKENDS, ENV_BACKEND, ENV_ENDPOINT, get_backend
-from ..errors import Ip4GraphError
-from ..reasoning import REASONERS, Reasoning, attach_inferences
+from ..errors import Ip4GraphError, ParameterError
+from ..reasoning import REASONERS
 from .common import EXIT_OK, State, fail, pass_state
 
 
 @click.command("load")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None, envvar=ENV_BACKEND, show_envvar=True,
-              help="Where to load: memory (rdflib, default), oxigraph (embedded, on disk with --path), sparql (remote).")
+              help="Where to load: oxigraph (embedded, on disk at --path), sparql (remote), memory (rdflib, for timing).")
 @click.option("--path", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="oxigraph: the store directory (created if missing; kept after the command).")
+              help="oxigraph: the store directory (created if missing; kept after the command). "
+                   "Without it, `ip4graph build` compiles the default store under build/store.")
 @click.option("--endpoint", default=None, envvar=ENV_ENDPOINT, show_envvar=True,
               help="sparql: the query endpoint URL.")
 @click.option("--update-endpoint", default=None, help="sparql: the update endpoint (default: --endpoint).")
@@ -43,22 +44,39 @@ def load_cmd(state: State, backend: str | None, path: Path | None, endpoint: str
       ip4graph load --backend sparql --endpoint http://127.0.0.1:8890/sparql \\
           --update-endpoint http://127.0.0.1:8890/sparql-auth --user dba --dialect virtuoso
     """
+    from ..kg import KnowledgeGraph
+    from ..store import Inputs
+
     try:
-        options: dict[str, object] = {}
-        if backend == "oxigraph" and path is not None:
-            options["path"] = path
-        if backend == "sparql":
-            options.update(endpoint=endpoint, update_endpoint=update_endpoint, user=user, password=password,
-                           dialect=dialect)
-        target = get_backend(backend, **options)
+        chosen = backend or "oxigraph"
+        if chosen == "oxigraph" and path is None:
+            raise ParameterError("the oxigraph backend needs --path DIR",
+                                 hint="or run `ip4graph build`, which compiles the default store under build/store")
         t0 = time.perf_counter()
-        ds = state.dataset()
-        if state.reasoning is not Reasoning.NONE:
-            attach_inferences(ds, profile=state.reasoning, cache=state.cache, reasoner=reasoner)
+        kg = KnowledgeGraph.open(state.data if state.data else None,
+                                 ontology=state.ontology if state.ontology is not None else True,
+                                 reasoning=state.reasoning, cache=state.cache, reasoner=reasoner, backend="memory")
+        inputs = Inputs.of(list(state.data) if state.data else None,
+                           state.ontology if state.ontology is not None else True,
+                           reasoning=state.reasoning, reasoner=reasoner)
+        fingerprint = inputs.fingerprint()
         t1 = time.perf_counter()
-        if replace:
-            target.clear()
-        n = target.load(ds)
+        if chosen == "oxigraph":
+            from ..backends.oxigraph import OxigraphBackend
+
+            target = OxigraphBackend(path, create=True)
+            if replace:
+                target.clear()
+            n = target.load(kg.backend.quads(), manifest=dict(fingerprint))  # type: ignore[attr-defined]
+        elif chosen == "sparql":
+            target = get_backend("sparql", endpoint=endpoint, update_endpoint=update_endpoint, user=user,
+                                 password=password, dialect=dialect)
+            if replace:
+                target.clear()
+            n = target.load(kg.backend.quads(), key=inputs.key())  # type: ignore[attr-defined,call-arg]
+        else:
+            target = get_backend("memory")
+            n = target.load(kg.backend.quads())  # type: ignore[attr-defined]
         t2 = time.perf_counter()
         total = target.count()
         target.close()

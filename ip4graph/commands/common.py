@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rdflib import Dataset
 
 from ..errors import Ip4GraphError
 from ..fileio import write_atomic  # noqa: F401  (re-exported for commands)
-from ..loader import load
-from ..reasoning import Reasoning, attach_inferences
+from ..reasoning import Reasoning
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from ..kg import KnowledgeGraph
 
 #: Exit codes, as in pySHACL: 0 ok / conforms, 1 does not conform / no answer, 2 error.
 EXIT_OK = 0
@@ -22,26 +26,45 @@ EXIT_ERROR = 2
 
 @dataclass
 class State:
-    """Options given to the ``ip4graph`` group, and the dataset they describe (loaded lazily)."""
+    """Options given to the ``ip4graph`` group, and the knowledge graph they describe (opened lazily)."""
 
     data: tuple[Path, ...] = ()
     ontology: Path | None = None
     reasoning: Reasoning = Reasoning.OWLRL
     cache: bool = True
-    _dataset: Dataset | None = field(default=None, repr=False)
-    _reasoned: bool = False
+    backend: str | None = None
+    store: Path | None = None
+    endpoint: str | None = None
+    dialect: str | None = None
+    _kg: "KnowledgeGraph | None" = field(default=None, repr=False)
 
-    def dataset(self, *, reasoned: bool = False) -> Dataset:
-        """The loaded dataset; with ``reasoned`` the inferences are attached in ``ip4g:inferred``."""
-        if self._dataset is None:
-            self._dataset = load(
+    def kg(self) -> "KnowledgeGraph":
+        """The knowledge graph on the chosen backend (opened once per command)."""
+        if self._kg is None:
+            from ..kg import KnowledgeGraph
+
+            options: dict[str, object] = {}
+            if self.endpoint:
+                options["endpoint"] = self.endpoint
+            if self.dialect:
+                options["dialect"] = self.dialect
+            self._kg = KnowledgeGraph.open(
                 self.data if self.data else None,
                 ontology=self.ontology if self.ontology is not None else True,
+                reasoning=self.reasoning,
+                cache=self.cache,
+                backend=self.backend,
+                store=self.store,
+                **options,
             )
-        if reasoned and not self._reasoned and self.reasoning is not Reasoning.NONE:
-            attach_inferences(self._dataset, profile=self.reasoning, cache=self.cache)
-            self._reasoned = True
-        return self._dataset
+        return self._kg
+
+    def dataset(self, *, reasoned: bool = False) -> "Dataset":
+        """The dataset as rdflib: asserted graphs; with ``reasoned``, plus ``ip4g:inferred``."""
+        from ..catalog import View
+
+        kg = self.kg()
+        return kg.view(View.ALL) if reasoned else kg.asserted
 
 
 pass_state = click.make_pass_decorator(State, ensure=True)

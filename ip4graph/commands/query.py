@@ -13,21 +13,15 @@ from rdflib.util import from_n3
 from .. import federation
 from ..catalog import View
 from ..errors import Ip4GraphError, ParameterError
-from ..explain import Explainer
-from ..kg import DEFAULT_TIMEOUT, KnowledgeGraph, execute
+from ..kg import DEFAULT_TIMEOUT, KnowledgeGraph
 from ..results import OutputFormat
 from ..terms import expand_iri, resolve_entity
 from .common import EXIT_FAIL, EXIT_OK, State, fail, pass_state
 
 
 def open_kg(state: State) -> KnowledgeGraph:
-    """The knowledge graph described by the group options (loaded once per command)."""
-    return KnowledgeGraph.open(
-        state.data if state.data else None,
-        ontology=state.ontology if state.ontology is not None else True,
-        reasoning=state.reasoning,
-        cache=state.cache,
-    )
+    """The knowledge graph described by the group options (opened once per command)."""
+    return state.kg()
 
 
 @click.command("queries")
@@ -81,18 +75,17 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Stop the query after this many seconds (0 = no limit).")
 @click.option("--endpoint", "endpoint_specs", multiple=True, metavar="[NAME=]URL",
               help="SPARQL endpoint for a federated query's SERVICE NAME (default name: wikidata).")
-@click.option("--backend", default=None, envvar="IP4GRAPH_BACKEND", show_envvar=True,
-              type=click.Choice(["memory", "oxigraph", "sparql"]),
-              help="Where to run the query: memory (default: load and reason here), oxigraph (a store filled by "
-                   "`ip4graph load`), sparql (a remote endpoint filled by `ip4graph load`).")
+@click.option("--backend", default=None, type=click.Choice(["oxigraph", "memory", "sparql"]),
+              help="Same as the global --backend (given here, it wins).")
 @click.option("--store", type=click.Path(path_type=Path, file_okay=False), default=None,
-              envvar="IP4GRAPH_OXIGRAPH_PATH", help="oxigraph backend: the store directory.")
-@click.option("--sparql-endpoint", default=None, envvar="IP4GRAPH_SPARQL_ENDPOINT",
-              help="sparql backend: the endpoint URL.")
+              help="Same as the global --store.")
+@click.option("--sparql-endpoint", default=None, help="Same as the global --sparql-endpoint.")
+@click.option("--dialect", type=click.Choice(["generic", "virtuoso"]), default=None,
+              help="Same as the global --dialect.")
 @pass_state
 def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str | None, file: Path | None,
               fmt: str | None, iris: bool, view: str | None, timeout: float, endpoint_specs: tuple[str, ...],
-              backend: str | None, store: Path | None, sparql_endpoint: str | None) -> None:
+              backend: str | None, store: Path | None, sparql_endpoint: str | None, dialect: str | None) -> None:
     """Run a named query, or ad-hoc SPARQL from -e, --file or standard input.
 
     Exit status: 0 with answers (or ASK true), 1 with no rows (or ASK false), 2 on error.
@@ -110,27 +103,26 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
         sources = [x for x in (name, expr, file) if x]
         if len(sources) > 1:
             raise ParameterError("give a query NAME, or -e SPARQL, or --file, not several")
-        if backend and backend != "memory":
-            result = _query_backend(state, backend, store, sparql_endpoint, name, expr, file, given, timeout)
-            out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
-            click.echo(result.serialize(out_fmt, iris=iris))
-            sys.exit(EXIT_OK if result else EXIT_FAIL)
+        for attr, value in (("backend", backend), ("store", store), ("endpoint", sparql_endpoint),
+                            ("dialect", dialect)):
+            if value is not None:
+                setattr(state, attr, value)
+        if file:
+            text, source = read_query_file(file), str(file)
+        elif expr:
+            text, source = expr, "<-e>"
+        elif not name:
+            if sys.stdin.isatty():
+                raise ParameterError("no query given", hint="give a NAME, -e 'SPARQL', --file q.rq, or pipe SPARQL on stdin")
+            text, source = sys.stdin.read(), "<stdin>"
         kg = open_kg(state)
         chosen_view = View(view) if view else None
         if name:
             endpoints = federation.parse_endpoints(endpoint_specs) if endpoint_specs else None
             result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints)
         else:
-            if file:
-                text, source = file.read_text(encoding="utf-8"), str(file)
-            elif expr:
-                text, source = expr, "<-e>"
-            else:
-                if sys.stdin.isatty():
-                    raise ParameterError("no query given", hint="give a NAME, -e 'SPARQL', --file q.rq, or pipe SPARQL on stdin")
-                text, source = sys.stdin.read(), "<stdin>"
-            bindings = {k: adhoc_term(kg.asserted, v) for k, v in given.items()}
-            result = execute(kg.view(chosen_view or View.ALL), text, bindings=bindings, timeout=timeout, source=source)
+            bindings = {k: adhoc_term(kg.index, v) for k, v in given.items()}
+            result = kg.run(text, bindings=bindings, view=chosen_view or View.ALL, timeout=timeout, source=source)
         out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
         click.echo(result.serialize(out_fmt, iris=iris))
     except Ip4GraphError as exc:
@@ -139,41 +131,23 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
     sys.exit(EXIT_OK if result else EXIT_FAIL)
 
 
-def _query_backend(state: State, backend: str, store: Path | None, endpoint: str | None, name: str | None,
-                   expr: str | None, file: Path | None, given: dict[str, str], timeout: float):
-    """Run a named or ad-hoc query on a store filled by ``ip4graph load`` (parameters still bound as terms).
+def read_query_file(path: Path) -> str:
+    """The SPARQL text of ``--file``: a missing or non-UTF-8 file is a clear error."""
+    from ..errors import Location
 
-    Entity parameters given as labels are resolved against the local data (the shipped
-    data unless --data is given); IRIs and CURIEs are used as they are.
-    """
-    from ..backends import get_backend
-    from ..catalog import load_catalog
-    from ..loader import load
-
-    options: dict[str, object] = {}
-    if backend == "oxigraph":
-        if store is None:
-            raise ParameterError("the oxigraph backend needs --store DIR (filled by `ip4graph load --backend oxigraph --path DIR`)")
-        options["path"] = store
-    elif endpoint:
-        options["endpoint"] = endpoint
-    local = load(state.data if state.data else None)
-    engine = get_backend(backend, **options)
     try:
-        if name:
-            named = load_catalog().get(name)
-            text = federation.bind_services(named.text) if federation.is_federated(named.text) else named.text
-            result = engine.query(text, bindings=named.bindings(local, given), timeout=timeout)
-        else:
-            text = file.read_text(encoding="utf-8") if file else expr
-            if not text:
-                raise ParameterError("no query given", hint="give a NAME, -e 'SPARQL' or --file q.rq")
-            result = engine.query(text, bindings={k: adhoc_term(local, v) for k, v in given.items()}, timeout=timeout)
-    finally:
-        engine.close()
-    if result.labels_from is None:
-        result.labels_from = local  # labels for tables come from the local data
-    return result
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(f"cannot read the query file: {exc.strerror or exc}", location=Location(str(path)),
+                             hint="check the path") from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParameterError(f"the query file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                             location=Location(str(path), line, col),
+                             hint="save the file as UTF-8") from exc
 
 
 def adhoc_term(graph, value: str):
@@ -220,6 +194,8 @@ def why_cmd(state: State, subject: str, predicate: str, object: str, as_json: bo
         o_iri = expand_iri(object)
         o = o_iri if o_iri is not None else (
             from_n3(object) if object.startswith('"') else resolve_entity(g, object))
+        from ..explain import Explainer
+
         explanation = Explainer(kg.asserted, kg.inferred).explain((s, p, o))
     except Ip4GraphError as exc:
         fail(exc)
