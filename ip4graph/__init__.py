@@ -30,10 +30,25 @@ from .kg import KnowledgeGraph, default_graph, query
 from .loader import load
 from .results import OutputFormat, QueryResult
 from .reasoning import Reasoning, attach_inferences
-from .stats import Stats, compute_stats
-from .validation import ReportFormat, ValidationReport, validate
 
 __version__ = "0.1.0"
+
+#: Names imported on first use (pySHACL is heavy, and a query never needs it).
+_LAZY = {
+    "Stats": "stats", "compute_stats": "stats",
+    "ReportFormat": "validation", "ValidationReport": "validation", "validate": "validation",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ip4graph' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "DatasetError",

@@ -75,7 +75,7 @@ class Param:
         t = self.type
         try:
             if t is ParamType.ENTITY:
-                return resolve_entity(graph, text)
+                return graph.resolve(text) if not isinstance(graph, Graph) else resolve_entity(graph, text)
             if t is ParamType.IRI:
                 iri = expand_iri(text)
                 if iri is None:

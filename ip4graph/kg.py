@@ -13,13 +13,11 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pyparsing import ParseException
+from typing import TYPE_CHECKING
+
 from rdflib import Dataset, Graph
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from . import federation
 from .catalog import Catalog, NamedQuery, View, load_catalog
 from .errors import Location, QueryError
 from .loader import PathLikeStr, load, new_dataset
@@ -27,6 +25,9 @@ from .namespaces import GRAPH_INFERRED, PREFIXES, bind_prefixes
 from .reasoning import Reasoning, cached_inferences, compute_inferences, reasoning_input
 from .results import QueryResult, Row
 from .timeouts import run_with_timeout
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -55,8 +56,11 @@ def _oxigraph_position(text: str) -> tuple[int, int, str] | None:
     return None
 
 
-def prepare(text: str, *, source: str = "<query>") -> Query:
+def prepare(text: str, *, source: str = "<query>") -> "Query":
     """Parse SPARQL with the predeclared prefixes; a syntax error names the line, column and text."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
     try:
         with SPARQL_PARSE_LOCK:
             return prepareQuery(text, initNs=PREFIXES)
@@ -85,7 +89,7 @@ def prepare(text: str, *, source: str = "<query>") -> Query:
 
 def execute(
     dataset: Dataset | Graph,
-    query: str | Query,
+    query: "str | Query",
     *,
     bindings: Mapping[str, Node] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
@@ -269,20 +273,15 @@ class KnowledgeGraph:
         return b.view(which.value)
 
     @property
-    def index(self) -> Graph:
-        """Labels and types of the entities: what entity parameters are resolved against, and tables labelled from."""
+    def index(self) -> "Graph | StoreLookup":
+        """What entity parameters are resolved against and tables labelled from: the asserted
+        graph in memory, else a :class:`StoreLookup` that asks the store (and remembers)."""
         b = self.backend
         if getattr(b, "name", None) == "memory":
             return self.asserted
         with self._lock:
             if self._index is None:
-                g = Graph()
-                bind_prefixes(g)
-                res = b.query(_INDEX_QUERY, view="asserted")  # type: ignore[attr-defined]
-                for s, p, o in res.rows:
-                    if s is not None and p is not None and o is not None:
-                        g.add((s, p, o))
-                self._index = g
+                self._index = StoreLookup(b)
         return self._index
 
     def invalidate(self) -> None:
@@ -329,7 +328,9 @@ class KnowledgeGraph:
         nq = self.catalog.get(name_or_sparql)
         bindings = nq.bindings(self.index, given)
         text = nq.text
-        if federation.is_federated(text):
+        if nq.kind == "federated" or "SERVICE" in text.upper():  # cheap test first: federation imports rdflib's engine
+            from . import federation
+        if (nq.kind == "federated" or "SERVICE" in text.upper()) and federation.is_federated(text):
             text = federation.bind_services(text, endpoints)
             # SERVICE runs through rdflib's engine (with the project's endpoint checks) on every backend
             return execute(self.view(view or nq.view), text, bindings=bindings, timeout=timeout,
@@ -350,14 +351,87 @@ class KnowledgeGraph:
                 prepare(text, source=source)  # raises the located error
             raise
         if result.labels_from is None:
-            result.labels_from = self.index
+            result.labels_from = self.index.labels(_terms_of(result))  # type: ignore[union-attr]
         return result
 
 
-_INDEX_QUERY = """SELECT ?s ?p ?o WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel rdf:type }
-  ?s ?p ?o FILTER(isIRI(?s))
+_FIND_QUERY = """SELECT DISTINCT ?e WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel }
+  ?e ?p ?l .
+  FILTER(isIRI(?e) && LCASE(STR(?l)) = ?needle)
 }"""
+_EXISTS_QUERY = "ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }"
+_LABELS_QUERY = """SELECT ?s ?p ?o WHERE {
+  VALUES ?p { skos:prefLabel rdfs:label }
+  ?s ?p ?o
+}"""
+
+
+def _terms_of(result: QueryResult) -> set[Node]:
+    from rdflib import URIRef
+
+    out: set[Node] = set()
+    if result.rows:
+        for row in result.rows:
+            out.update(v for v in row if isinstance(v, URIRef))
+    if result.graph is not None:
+        for t in result.graph:
+            out.update(v for v in t if isinstance(v, URIRef))
+    return out
+
+
+class StoreLookup:
+    """Entity resolution and labels answered by a store's own SPARQL engine, remembered per process.
+
+    It stands where an rdflib graph stands for :func:`ip4graph.terms.resolve_entity` and for
+    result labels, without copying the store's labels into Python first.
+    """
+
+    def __init__(self, backend: object) -> None:
+        self.backend = backend
+        self._found: dict[str, list[Node]] = {}
+        self._exists: dict[Node, bool] = {}
+        self._labels = Graph()
+        self._labelled: set[Node] = set()
+        self._lock = threading.Lock()
+
+    def exists(self, iri: Node) -> bool:
+        if iri not in self._exists:
+            res = self.backend.query(_EXISTS_QUERY, bindings={"iri": iri})  # type: ignore[attr-defined]
+            self._exists[iri] = bool(res)
+        return self._exists[iri]
+
+    def find(self, needle: str) -> list[Node]:
+        from rdflib import Literal
+
+        if needle not in self._found:
+            res = self.backend.query(_FIND_QUERY, bindings={"needle": Literal(needle)})  # type: ignore[attr-defined]
+            self._found[needle] = sorted(r[0] for r in res.rows)
+        return self._found[needle]  # type: ignore[return-value]
+
+    def resolve(self, text: str) -> Node:
+        from .terms import resolve_entity
+
+        return resolve_entity(None, text, exists=self.exists, find=self.find)  # type: ignore[arg-type]
+
+    def labels(self, terms: Iterable[Node]) -> Graph:
+        """A small graph with the labels of ``terms`` (and of every term asked for before)."""
+        from rdflib import URIRef
+
+        from .backends.sparqltext import values_rows
+
+        with self._lock:
+            missing = sorted(t for t in set(terms) - self._labelled if isinstance(t, URIRef))
+            for start in range(0, len(missing), 500):
+                chunk = missing[start:start + 500]
+                text = _LABELS_QUERY.replace("  ?s ?p ?o", values_rows("s", chunk) + "\n  ?s ?p ?o", 1)
+                for s, p, o in self.backend.query(text).rows:  # type: ignore[attr-defined]
+                    self._labels.add((s, p, o))
+                self._labelled.update(chunk)
+        return self._labels
+
+    def __contains__(self, triple: object) -> bool:  # what terms.label() may ask of a graph
+        return triple in self._labels
 
 
 def _drop_asserted(inferred: Graph, asserted: Dataset) -> None:

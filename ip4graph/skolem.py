@@ -18,7 +18,7 @@ they say the same thing, and the dataset keeps one of them (a lean graph).
 >>> ds = Dataset(); g = ds.graph(URIRef("urn:g"))
 >>> b = BNode(); _ = g.add((b, URIRef("urn:p"), Literal("x")))
 >>> [str(s) for s, *_ in relabel(ds).quads((None, None, None, None))]
-['3d1d0264d7a6f7a071a266ea380767cd']
+['b3d1d0264d7a6f7a071a266ea380767cd']
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _graph_id(g: object) -> Node | None:
 
 
 def content_keys(quads: list[tuple[Node, Node, Node, Node | None]]) -> dict[BNode, str]:
-    """A content-derived key (32 hex digits) for every blank node of ``quads``."""
+    """A content-derived key (``b`` and 32 hex digits) for every blank node of ``quads``."""
     out_edges: dict[BNode, list[tuple[Node, Node, Node | None]]] = defaultdict(list)
     in_edges: dict[BNode, list[tuple[Node, Node, Node | None]]] = defaultdict(list)
     for s, p, o, g in quads:
@@ -75,7 +75,7 @@ def content_keys(quads: list[tuple[Node, Node, Node, Node | None]]) -> dict[BNod
         return memo[node]
 
     nodes = set(out_edges) | set(in_edges)
-    return {b: describe(b)[:32] for b in nodes}
+    return {b: "b" + describe(b)[:32] for b in nodes}  # starts with a letter: a valid RDF/XML nodeID
 
 
 def _quads(ds: Dataset) -> Iterator[tuple[Node, Node, Node, Node | None]]:

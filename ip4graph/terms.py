@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
@@ -19,12 +19,7 @@ from .errors import EntityNotFound, ParameterError
 from .namespaces import IP4D, PREFIXES
 
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*):([^\s/][^\s]*)?$")
-_LABEL_QUERY = """
-SELECT DISTINCT ?e WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel }
-  ?e ?p ?l .
-  FILTER(isIRI(?e) && LCASE(STR(?l)) = ?needle)
-}"""
+
 
 
 def normalise(text: str) -> str:
@@ -57,28 +52,37 @@ def expand_iri(text: str) -> URIRef | None:
     return None
 
 
-def resolve_entity(graph: Graph, text: str) -> URIRef:
+def resolve_entity(graph: Graph | None, text: str, *,
+                   exists: Callable[[URIRef], bool] | None = None,
+                   find: Callable[[str], list[URIRef]] | None = None) -> URIRef:
     """The entity ``text`` names: an IRI, a CURIE, or a label (any language).
+
+    Looked up in ``graph``, or through ``exists`` (is this IRI used?) and ``find``
+    (the IRIs whose label, lower-cased, equals a normalised text) when a store answers.
 
     Raises:
         EntityNotFound: nothing matches, or a label matches several entities.
     """
+    if exists is None:
+        assert graph is not None
+        exists = lambda iri: (iri, None, None) in graph or (None, None, iri) in graph  # noqa: E731
+    if find is None:
+        assert graph is not None
+        find = lambda needle: sorted(label_map(graph).get(needle, ()))  # noqa: E731
     if not text.strip():
         raise EntityNotFound("an empty string names no entity", hint="give a label, a CURIE or an IRI")
     iri = expand_iri(text)
     if iri is not None:
-        if (iri, None, None) not in graph and (None, None, iri) not in graph:
+        if not exists(iri):
             raise EntityNotFound(
                 f"{text!r} is not in the graph",
                 hint="check the spelling, or give a label such as \"Japan\"",
             )
         return iri
-    needle = Literal(normalise(text))
-    found = [r[0] for r in graph.query(_LABEL_QUERY, initNs={"rdfs": RDFS, "skos": SKOS},
-                                       initBindings={"needle": needle})]
+    found = find(normalise(text))
     if not found:
         guess = IP4D[text.strip()]
-        if re.fullmatch(r"[\w.-]+", text.strip()) and (guess, None, None) in graph:
+        if re.fullmatch(r"[\w.-]+", text.strip()) and exists(guess):
             return guess  # a bare ip4d: local name, e.g. "south-korea"
         raise EntityNotFound(
             f"no entity is labelled {text!r}",
@@ -93,7 +97,29 @@ def resolve_entity(graph: Graph, text: str) -> URIRef:
     return URIRef(candidates[0])
 
 
-def curie(graph: Graph, term: URIRef) -> str:
+def label_map(graph: Graph) -> dict[str, set[URIRef]]:
+    """Lower-cased label -> the IRIs it labels (``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel``).
+
+    Built once per graph (and again when the graph's size changes): resolving a label is a
+    dictionary lookup, not a SPARQL query.
+    """
+    size = len(graph)
+    cached = getattr(graph, "_ip4graph_label_map", None)
+    if cached is not None and cached[0] == size:
+        return cached[1]
+    out: dict[str, set[URIRef]] = {}
+    for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+        for e, value in graph.subject_objects(p):
+            if isinstance(e, URIRef) and isinstance(value, Literal):
+                out.setdefault(str(value).lower(), set()).add(e)
+    try:
+        graph._ip4graph_label_map = (size, out)  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - a graph class with __slots__
+        pass
+    return out
+
+
+def curie(graph: Graph | None, term: URIRef) -> str:
     """Short form (``ip4d:japan``) of an IRI, or ``<iri>`` when no prefix fits."""
     for prefix, ns in PREFIXES.items():
         if str(term).startswith(str(ns)):

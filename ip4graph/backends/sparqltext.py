@@ -152,6 +152,16 @@ def values_block(bindings: Mapping[str, Node]) -> str:
     return " ".join(f"VALUES {n} {{ {t} }}" for n, t in zip(names, terms))
 
 
+def values_rows(name: str, terms: list[Node]) -> str:
+    """``VALUES ?name { t1 t2 ... }``: one variable bound to many IRIs or literals (each from its term)."""
+    if not _NAME.match(name):
+        raise QueryError(f"{name!r} is not a SPARQL variable name")
+    for term in terms:
+        if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
+            raise QueryError(f"only IRIs and literals can be bound, not {type(term).__name__}")
+    return f"VALUES ?{name} {{ {' '.join(t.n3() for t in terms)} }}"
+
+
 def bind_values(text: str, bindings: Mapping[str, Node] | None) -> str:
     """``text`` with ``bindings`` as a VALUES block first in its outermost WHERE group."""
     if not bindings:
@@ -166,4 +176,4 @@ def prefix_header(prefixes: Mapping[str, object] | None = None) -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in items)
 
 
-__all__ = ["bind_values", "prefix_header", "values_block", "where_brace"]
+__all__ = ["bind_values", "prefix_header", "values_block", "values_rows", "where_brace"]

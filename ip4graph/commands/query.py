@@ -10,7 +10,6 @@ import click
 from rdflib import Literal
 from rdflib.util import from_n3
 
-from .. import federation
 from ..catalog import View
 from ..errors import Ip4GraphError, ParameterError
 from ..kg import DEFAULT_TIMEOUT, KnowledgeGraph
@@ -118,7 +117,11 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
         kg = open_kg(state)
         chosen_view = View(view) if view else None
         if name:
-            endpoints = federation.parse_endpoints(endpoint_specs) if endpoint_specs else None
+            endpoints = None
+            if endpoint_specs:
+                from .. import federation
+
+                endpoints = federation.parse_endpoints(endpoint_specs)
             result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints)
         else:
             bindings = {k: adhoc_term(kg.index, v) for k, v in given.items()}
