@@ -11,6 +11,7 @@ from enum import Enum
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
+
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -154,6 +155,9 @@ def validate(
     Raises:
         ValidationFailed: the shapes cannot be read or pySHACL fails.
     """
+    from .sparqlcache import install
+
+    install()  # pySHACL re-sends each constraint's text per focus node: parse each once
     shapes_graph = load_graph(shapes if shapes is not None else resources.shapes_path())
     data = data_graph(ds, include_ontology=True)
     try:
