@@ -227,11 +227,11 @@ def cached_inferences(
         bind_prefixes(inferred)
         try:
             stored = Graph()
-            stored.parse(path, format="nt")
+            stored.parse(data=_checked(path.read_bytes()).decode("utf-8"), format="nt")
             for t in stored:
                 inferred.add(tuple(_unskolem(x, by_key) for x in t))  # type: ignore[arg-type]
             return inferred, True
-        except Exception:  # a corrupt or unmappable cache is recomputed, never trusted
+        except Exception:  # a truncated, corrupt or unmappable cache is recomputed, never trusted
             path.unlink(missing_ok=True)
     inferred = compute_inferences(graph, profile=profile, reasoner=reasoner)
     stored = Graph()
@@ -245,8 +245,22 @@ def cached_inferences(
                 x = URIRef(_SKOLEM + k)
             mapped.append(x)
         stored.add(tuple(mapped))  # type: ignore[arg-type]
-    write_atomic(path, stored.serialize(format="nt", encoding="utf-8"))
+    body = stored.serialize(format="nt", encoding="utf-8")
+    write_atomic(path, _CHECK_PREFIX + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
     return inferred, False
+
+
+#: First line of a closure cache file: the SHA-256 of the rest. A file that is cut short
+#: or damaged does not match and is recomputed.
+_CHECK_PREFIX = b"# ip4graph closure sha256="
+
+
+def _checked(raw: bytes) -> bytes:
+    """The body of a cache file whose checksum line matches; ValueError otherwise."""
+    head, _, body = raw.partition(b"\n")
+    if not head.startswith(_CHECK_PREFIX) or hashlib.sha256(body).hexdigest().encode() != head[len(_CHECK_PREFIX):]:
+        raise ValueError("closure cache checksum mismatch")
+    return body
 
 
 def _unskolem(term: object, by_key: dict[str, BNode]) -> object:

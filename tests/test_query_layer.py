@@ -213,6 +213,24 @@ def test_corrupt_cache_is_recomputed(tmp_path):
     assert hit is False and len(inferred) > 0
 
 
+@pytest.mark.parametrize("damage", ["empty", "truncated", "one byte changed"])
+def test_a_damaged_cache_is_never_trusted(tmp_path, damage):
+    """``: > build/cache/closure-*.nt`` used to give "inferred 0": a checksum now catches it."""
+    source = reasoning_input(ip4graph.load([MINIMAL]))
+    truth, _ = cached_inferences(source, profile=Reasoning.OWLRL, cache_dir=tmp_path)
+    [path] = tmp_path.glob("closure-*.nt")
+    raw = path.read_bytes()
+    if damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "truncated":
+        path.write_bytes(raw[: len(raw) // 2])
+    else:
+        path.write_bytes(raw[:-3] + bytes([raw[-3] ^ 1]) + raw[-2:])
+    inferred, hit = cached_inferences(source, profile=Reasoning.OWLRL, cache_dir=tmp_path)
+    assert hit is False
+    assert isomorphic(inferred, truth) and len(inferred) > 0
+
+
 def test_adhoc_parameters_are_bound_not_pasted(small):
     res = small.query("SELECT ?e WHERE { ?e rdfs:label ?l . FILTER(STR(?l) = ?name) }",
                       params={"name": Literal('Fixtureland" } UNION { ?e ?p ?o')})
