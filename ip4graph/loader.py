@@ -79,6 +79,8 @@ def parse_file(path: PathLikeStr, *, into: Dataset, graph: URIRef | None = None)
         )
     if not p.is_file():
         raise SourceError("file not found", location=Location(str(p)), hint="check the path")
+    if fmt == "json-ld":
+        _refuse_remote_context(p)
     try:
         if fmt in QUAD_FORMATS:
             into.parse(p, format=fmt, publicID=p.resolve().as_uri())
@@ -107,6 +109,46 @@ def parse_file(path: PathLikeStr, *, into: Dataset, graph: URIRef | None = None)
             location=Location(str(p)),
             hint="fix the file; nothing was loaded",
         ) from exc
+
+
+def _remote_contexts(node: object) -> list[str]:
+    """Every ``@context`` (at any depth) given as a URL rather than inline."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                for c in value if isinstance(value, list) else [value]:
+                    if isinstance(c, str):
+                        found.append(c)
+                    else:
+                        found += _remote_contexts(c)
+            else:
+                found += _remote_contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _remote_contexts(item)
+    return found
+
+
+def _refuse_remote_context(p: Path) -> None:
+    """Loading never touches the network: a JSON-LD file whose ``@context`` is a URL is refused."""
+    import json
+
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "colno", None)
+        raise SourceError(f"json-ld parse error: {exc}", location=Location(str(p), line, col),
+                          hint="fix the file; nothing was loaded") from exc
+    remote = _remote_contexts(doc)
+    if remote:
+        raise SourceError(
+            f"the JSON-LD @context is a URL ({remote[0]}); loading never fetches anything from the network",
+            location=Location(str(p)),
+            hint="put the context inline in the file (ip4graph export --format jsonld writes it inline), "
+                 "or convert the file to TriG first",
+        )
 
 
 def load(

@@ -67,3 +67,26 @@ def test_errors_share_one_hierarchy():
     assert issubclass(SourceError, ip4graph.Ip4GraphError)
     assert issubclass(ip4graph.QueryTimeout, ip4graph.QueryError)
     assert issubclass(ip4graph.ParameterError, ip4graph.QueryError)
+
+
+def test_a_remote_jsonld_context_is_refused_without_touching_the_network(tmp_path):
+    import socket
+
+    from ip4graph.errors import SourceError
+    from ip4graph.loader import load
+
+    doc = tmp_path / "remote.jsonld"
+    doc.write_text('{"@context": "https://example.org/context.jsonld", "@id": "urn:x", "name": "x"}',
+                   encoding="utf-8")
+    real = socket.socket.connect
+
+    def no_network(self, address):  # any attempt would fail the test, not hang it
+        raise AssertionError(f"the loader tried to connect to {address}")
+
+    socket.socket.connect = no_network
+    try:
+        with pytest.raises(SourceError, match="@context is a URL") as info:
+            load([doc], ontology=False)
+    finally:
+        socket.socket.connect = real
+    assert info.value.location.source == str(doc)
