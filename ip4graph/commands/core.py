@@ -85,20 +85,45 @@ def stats_cmd(state: State, as_json: bool) -> None:
 @click.command("build")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Directory for the outputs.")
+@click.option("--force", is_flag=True, help="Rebuild the outputs even if no input changed.")
 @pass_state
-def build_cmd(state: State, out_dir: Path) -> None:
+def build_cmd(state: State, out_dir: Path, force: bool) -> None:
     """The main job: load, reason, validate, and write the outputs.
 
     Writes under OUT: ip4graph.trig (reasoned dataset), graph.html (interactive
     graph, works offline), void.ttl (dataset description), report.md (every named
-    query's answer) and validation.txt. Exits 1 if the data does not conform or a
-    named query fails, 2 on bad input.
+    query's answer) and validation.txt, and compiles the store every other command
+    opens (build/store). With nothing changed since the last build, it says so and
+    stops. Exits 1 if the data does not conform or a named query fails, 2 on bad input.
 
     \b
     Example:
       ip4graph build
       ip4graph build -o /tmp/out
     """
+    import json
+
+    from ..fileio import write_atomic
+    from ..store import Inputs
+
+    stamp = out_dir / ".ip4graph-build.json"
+    try:
+        key = Inputs.of(list(state.data) if state.data else None,
+                        state.ontology if state.ontology is not None else True,
+                        reasoning=state.reasoning).key() if state.backend in (None, "oxigraph", "memory") else None
+    except Ip4GraphError as exc:
+        fail(exc)
+        return
+    if key is not None and not force:
+        try:
+            done = json.loads(stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            done = None
+        if isinstance(done, dict) and done.get("key") == key and done.get("ok") is True \
+                and all(Path(p).is_file() for p in done.get("outputs", {}).values()):
+            click.echo(done.get("summary", ""))
+            click.echo(f"up to date: the inputs have not changed since the last build (--force rebuilds)")
+            sys.exit(EXIT_OK)
     from ..build import build
     from .query import open_kg
 
@@ -107,16 +132,19 @@ def build_cmd(state: State, out_dir: Path) -> None:
     except Ip4GraphError as exc:
         fail(exc)
         return
-    click.echo(f"validation: {'conforms' if result.report.conforms else 'DOES NOT CONFORM'}")
+    lines = [f"validation: {'conforms' if result.report.conforms else 'DOES NOT CONFORM'}"]
     if not result.report.conforms:
         click.echo(result.report.text(ReportFormat.HUMAN), err=True)
     for name, error in result.query_errors.items():
         click.echo(f"query {name} failed: {error}", err=True)
-    click.echo(render_stats(result.stats))
-    click.echo("")
-    for kind, path in result.outputs.items():
-        click.echo(f"wrote {kind:<12} {path}")
+    lines += [render_stats(result.stats), ""]
+    lines += [f"wrote {kind:<12} {path}" for kind, path in result.outputs.items()]
+    summary = "\n".join(lines)
+    click.echo(summary)
     ok = result.report.conforms and not result.query_errors
+    if key is not None:
+        write_atomic(stamp, json.dumps({"key": key, "ok": ok, "summary": summary,
+                                        "outputs": {k: str(v) for k, v in result.outputs.items()}}, indent=2))
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
 
 
