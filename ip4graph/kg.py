@@ -181,15 +181,19 @@ class KnowledgeGraph:
 
         chosen = backend_name(backend)
         if chosen == "memory":
+            from .reasoning import direct_types
+
             asserted = load(paths, ontology=ontology)
             if reasoning is Reasoning.NONE:
-                return cls(asserted, None, reasoning=Reasoning.NONE)
-            source = reasoning_input(asserted)
-            if cache:
-                inferred, _ = cached_inferences(source, profile=reasoning, cache_dir=cache_dir, reasoner=reasoner)
+                inferred = Graph()
+            elif cache:
+                inferred, _ = cached_inferences(reasoning_input(asserted), profile=reasoning, cache_dir=cache_dir,
+                                                reasoner=reasoner)
             else:
-                inferred = compute_inferences(source, profile=reasoning, reasoner=reasoner)
+                inferred = compute_inferences(reasoning_input(asserted), profile=reasoning, reasoner=reasoner)
             _drop_asserted(inferred, asserted)
+            for t in direct_types(asserted, inferred):  # materialised: queries need not compute it per row
+                inferred.add(t)
             return cls(asserted, inferred, reasoning=reasoning)
         if chosen == "oxigraph" and store is None and not options.get("path"):
             from .store import Inputs, open_compiled

@@ -291,3 +291,33 @@ def attach_inferences(
     for t in inferred:
         target.add(t)
     return target
+
+
+#: The most specific ``ip4:`` classes of each entity, materialised beside the closure so that
+#: queries need not compute them per row (``FILTER NOT EXISTS`` over ``rdfs:subClassOf``).
+DIRECT_TYPE = URIRef("https://w3id.org/ip4graph/ontology#directType")
+_IP4 = "https://w3id.org/ip4graph/ontology#"
+
+
+def direct_types(asserted: Graph | Dataset, inferred: Graph) -> Graph:
+    """``e ip4:directType t`` for each ``ip4:`` class ``t`` of ``e`` with no other ``ip4:`` class
+    of ``e`` below it (``rdfs:subClassOf``, asserted or inferred).
+
+    Exactly what the per-row pattern ``?e a ?t . FILTER NOT EXISTS { ?e a ?s . ?s rdfs:subClassOf ?t .
+    FILTER(?s != ?t) }`` (restricted to ``ip4:`` classes) selects.
+    """
+    types: dict[object, set[object]] = {}
+    sub: dict[object, set[object]] = {}
+    for g in (asserted, inferred):
+        for e, t in g.subject_objects(RDF.type):
+            if isinstance(t, URIRef) and t.startswith(_IP4):
+                types.setdefault(e, set()).add(t)
+        for a, b in g.subject_objects(RDFS.subClassOf):
+            if isinstance(a, URIRef) and isinstance(b, URIRef) and a.startswith(_IP4) and b.startswith(_IP4):
+                sub.setdefault(b, set()).add(a)  # b's subclasses
+    out = Graph()
+    for e, ts in types.items():
+        for t in ts:
+            if not any(s != t and s in ts for s in sub.get(t, ())):
+                out.add((e, DIRECT_TYPE, t))  # type: ignore[arg-type]
+    return out

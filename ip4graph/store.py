@@ -32,8 +32,9 @@ from .errors import DatasetError
 from .fileio import fsync_dir
 from .reasoning import Reasoning
 
-#: Bump when the store layout changes (old stores are then rebuilt, never misread).
-STORE_FORMAT = 2
+#: Bump when the store layout or what a store holds changes (old stores are then rebuilt, never misread;
+#: 3: ip4:directType materialised).
+STORE_FORMAT = 3
 MANIFEST = "ip4graph-store.json"
 ENV_STORE = "IP4GRAPH_STORE"
 #: How many compiled stores to keep besides the one in use.

@@ -175,3 +175,22 @@ def test_virtuoso_loaded_twice_by_the_cli_gives_the_same_answers(virtuoso_server
     assert len(_run([*query, "agreements-between", "-p", "a=NATO", "-p", "b=Japan"]).strip().splitlines()) == 3 + 1
     why = _run(["--backend", "sparql", "--sparql-endpoint", opts["endpoint"], "why", "IP4", "ip4:hasMember", "Japan"])
     assert why == _run(["--backend", "memory", "why", "IP4", "ip4:hasMember", "Japan"])
+
+
+MOST_SPECIFIC = """SELECT DISTINCT ?e ?t WHERE {
+  ?e a ?t . FILTER(STRSTARTS(STR(?t), "https://w3id.org/ip4graph/ontology#"))
+  FILTER NOT EXISTS { ?e a ?s . ?s rdfs:subClassOf ?t .
+                      FILTER(?s != ?t && STRSTARTS(STR(?s), "https://w3id.org/ip4graph/ontology#")) }
+}"""
+
+
+def test_materialised_direct_types_are_what_the_per_row_pattern_computes(tmp_path: Path) -> None:
+    from ip4graph.generate import write_generated
+
+    gen = tmp_path / "gen.trig"
+    write_generated(gen, 2000, seed=3)
+    for paths in (None, [gen, MINIMAL]):
+        kg = KnowledgeGraph.open(paths, backend="memory", cache=False)
+        expected = {(r.e, r.t) for r in kg.query(MOST_SPECIFIC)}
+        got = {(r.e, r.t) for r in kg.query("SELECT ?e ?t WHERE { ?e ip4:directType ?t }")}
+        assert expected and got == expected
