@@ -187,7 +187,10 @@ def _slug(iri: URIRef) -> str:
     for prefix, ns in PREFIXES.items():
         if str(iri).startswith(str(ns)):
             return f"{prefix}-{str(iri)[len(str(ns)):]}".replace("/", "-").replace("#", "-")
-    return str(abs(hash(str(iri))))  # pragma: no cover - every class/property has a known prefix
+    import hashlib
+
+    # stable across processes (Python's hash() of a str changes with every run)
+    return "x-" + hashlib.sha256(str(iri).encode("utf-8")).hexdigest()[:16]
 
 
 def _graphs(g: Graph, d: URIRef, per_graph: dict[URIRef, int]) -> None:

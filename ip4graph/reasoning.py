@@ -21,7 +21,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import ReasoningError
-from .fileio import write_atomic
+from .fileio import remove_stale_temporaries, write_atomic
 from .namespaces import GRAPH_INFERRED, GRAPH_LINKS, GRAPH_PROVENANCE, bind_prefixes
 
 
@@ -214,6 +214,7 @@ def cached_inferences(
     if profile is Reasoning.NONE:
         return Graph(), False
     directory = cache_dir if cache_dir is not None else default_cache_dir()
+    remove_stale_temporaries(directory)  # what killed writes left behind
     keys = blank_node_keys(graph)
     key = input_hash(graph, profile=profile, reasoner=reasoner, keys=keys)
     tag = profile.value if reasoner == "owlrl" else f"{profile.value}-{reasoner}"

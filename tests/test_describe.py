@@ -114,3 +114,14 @@ def test_cli_describe(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     g = Graph().parse(out, format="turtle")
     assert (D, RDF.type, VOID.Dataset) in g and (D, RDF.type, DCAT.Dataset) in g
+
+
+def test_partition_iris_are_the_same_in_every_process():
+    """void.ttl used to mint new IRIs on every build for terms of unknown namespaces (Python's hash())."""
+    import subprocess
+    import sys
+
+    code = "from rdflib import URIRef; from ip4graph.describe import _slug; print(_slug(URIRef('http://example.org/v#T')))"
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2")}
+    assert len(outs) == 1 and outs.pop().strip().startswith("x-")

@@ -254,3 +254,17 @@ def test_cache_maps_blank_nodes_of_the_shipped_data_back(tmp_path):
     fresh = compute_inferences(source, profile=Reasoning.OWLRL)
     assert set(cached) == set(fresh)
     assert any(isinstance(x, BNode) for t in cached for x in t)  # blank-node inferences came back mapped
+
+
+def test_stale_temporaries_of_killed_writes_are_removed(tmp_path):
+    import os
+    import time
+
+    stale, fresh = tmp_path / ".closure-x.nt.abc.tmp", tmp_path / ".closure-y.nt.def.tmp"
+    stale.write_bytes(b"x" * 1024)
+    fresh.write_bytes(b"y")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    cached_inferences(reasoning_input(ip4graph.load([MINIMAL])), profile=Reasoning.OWLRL, cache_dir=tmp_path)
+    assert not stale.exists()
+    assert fresh.exists()  # maybe another process's write in progress: left alone

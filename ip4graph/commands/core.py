@@ -106,6 +106,9 @@ def build_cmd(state: State, out_dir: Path, force: bool) -> None:
     from ..fileio import write_atomic
     from ..store import Inputs
 
+    from ..fileio import remove_stale_temporaries
+
+    remove_stale_temporaries(out_dir)  # what killed writes left behind
     stamp = out_dir / ".ip4graph-build.json"
     try:
         key = Inputs.of(list(state.data) if state.data else None,
