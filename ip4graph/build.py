@@ -26,6 +26,10 @@ from .validation import ReportFormat, ValidationReport, validate
 from .viz import render_html
 
 
+#: At most this many rows of each answer in report.md (at 1M triples a listing returns 25k rows).
+REPORT_ROWS = 1000
+
+
 @dataclass
 class BuildResult:
     """What :func:`build` produced."""
@@ -64,10 +68,12 @@ def build(kg: KnowledgeGraph, out_dir: str | Path, *, timeout: float = 30.0) -> 
             lines += ["Federated: run with `ip4graph query " + q.name + " --endpoint URL`.", ""]
             continue
         try:
-            result = kg.query(q.name, timeout=timeout)
+            result = kg.query(q.name, timeout=timeout, limit=REPORT_ROWS)
             text = result.serialize(OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
             if result.graph is not None:
                 text = f"({len(result.graph)} triples)"
+            elif result.rows is not None and len(result.rows) == REPORT_ROWS:
+                text += f"\n(the first {REPORT_ROWS} rows: `ip4graph query {q.name}` gives them all)"
         except Exception as exc:  # a failing query is reported, the build goes on
             errors[q.name] = str(exc)
             text = f"ERROR: {exc}"

@@ -313,8 +313,13 @@ class KnowledgeGraph:
         view: View | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         endpoints: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
     ) -> QueryResult:
         """Run a named query (with ``params``) or ad-hoc SPARQL text.
+
+        ``limit`` and ``offset`` page through a long answer (they are added to the query's
+        outermost level; a query with its own LIMIT refuses them).
 
         Federated named queries (``# service: NAME`` in their header) send their
         ``SERVICE`` parts to ``endpoints[NAME]`` (see :mod:`ip4graph.federation`).
@@ -323,15 +328,18 @@ class KnowledgeGraph:
         SPARQL may also take ``params`` (each value must already be an rdflib term,
         or text that is bound as a plain literal).
         """
+        from .backends.sparqltext import with_limit
+
         given = dict(params or {})
         if _looks_like_sparql(name_or_sparql):
             from rdflib import Literal
 
             bindings = {k: v if isinstance(v, Node) else Literal(str(v)) for k, v in given.items()}
-            return self.run(name_or_sparql, bindings=bindings, view=view or View.ALL, timeout=timeout)
+            return self.run(with_limit(name_or_sparql, limit=limit, offset=offset), bindings=bindings,
+                            view=view or View.ALL, timeout=timeout)
         nq = self.catalog.get(name_or_sparql)
         bindings = nq.bindings(self.index, given)
-        text = nq.text
+        text = with_limit(nq.text, limit=limit, offset=offset)
         if nq.kind == "federated" or "SERVICE" in text.upper():  # cheap test first: federation imports rdflib's engine
             from . import federation
         if (nq.kind == "federated" or "SERVICE" in text.upper()) and federation.is_federated(text):

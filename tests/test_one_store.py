@@ -194,3 +194,24 @@ def test_materialised_direct_types_are_what_the_per_row_pattern_computes(tmp_pat
         expected = {(r.e, r.t) for r in kg.query(MOST_SPECIFIC)}
         got = {(r.e, r.t) for r in kg.query("SELECT ?e ?t WHERE { ?e ip4:directType ?t }")}
         assert expected and got == expected
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_limit_and_offset_page_through_an_answer(graphs: dict[str, KnowledgeGraph], backend: str) -> None:
+    kg = graphs[backend]
+    whole = [tuple(r) for r in kg.query("timeline")]
+    pages = [tuple(r) for off in range(0, len(whole), 5) for r in kg.query("timeline", limit=5, offset=off)]
+    assert len(whole) > 10 and pages == whole
+
+
+def test_limit_never_reaches_the_query_as_text() -> None:
+    from ip4graph.backends.sparqltext import with_limit
+    from ip4graph.errors import QueryError
+
+    assert with_limit("SELECT * WHERE { ?s ?p ?o }", limit=3).rstrip().endswith("LIMIT 3")
+    assert with_limit("SELECT * WHERE { { SELECT * WHERE { ?s ?p ?o } LIMIT 9 } }", limit=3).rstrip().endswith("LIMIT 3")
+    for bad in ("3; DROP ALL", -1, True):
+        with pytest.raises(QueryError):
+            with_limit("SELECT * WHERE { ?s ?p ?o }", limit=bad)  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="own LIMIT"):
+        with_limit("SELECT * WHERE { ?s ?p ?o } LIMIT 2", offset=1)

@@ -170,10 +170,34 @@ def bind_values(text: str, bindings: Mapping[str, Node] | None) -> str:
     return f"{text[: at + 1]} {values_block(bindings)}{text[at + 1 :]}"
 
 
+def with_limit(text: str, *, limit: int | None = None, offset: int | None = None) -> str:
+    """``text`` with ``LIMIT``/``OFFSET`` appended to its outermost query (numbers, never text).
+
+    Raises:
+        QueryError: the query already has its own top-level LIMIT or OFFSET.
+    """
+    if limit is None and offset is None:
+        return text
+    for name, value in (("limit", limit), ("offset", offset)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise QueryError(f"{name} must be a whole number >= 0, not {value!r}")
+    depth = 0
+    for kind, start, end in tokens(text):
+        if kind in "{(":
+            depth += 1
+        elif kind in "})":
+            depth -= 1
+        elif kind == "word" and depth == 0 and text[start:end].upper() in ("LIMIT", "OFFSET"):
+            raise QueryError("the query has its own LIMIT or OFFSET",
+                             hint="drop --limit/--offset, or the query's own LIMIT/OFFSET")
+    tail = (f"\nLIMIT {int(limit)}" if limit is not None else "") + (f"\nOFFSET {int(offset)}" if offset is not None else "")
+    return text.rstrip() + tail + "\n"
+
+
 def prefix_header(prefixes: Mapping[str, object] | None = None) -> str:
     """``PREFIX`` lines for the predeclared prefixes (a query may redeclare any of them)."""
     items = (prefixes or PREFIXES).items()
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in items)
 
 
-__all__ = ["bind_values", "prefix_header", "values_block", "values_rows", "where_brace"]
+__all__ = ["bind_values", "prefix_header", "values_block", "values_rows", "where_brace", "with_limit"]

@@ -74,6 +74,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Stop the query after this many seconds (0 = no limit).")
 @click.option("--endpoint", "endpoint_specs", multiple=True, metavar="[NAME=]URL",
               help="SPARQL endpoint for a federated query's SERVICE NAME (default name: wikidata).")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows (added to the query).")
+@click.option("--offset", type=click.IntRange(min=0), default=None, help="Skip this many rows first (with ORDER BY: pages).")
 @click.option("--backend", default=None, type=click.Choice(["oxigraph", "memory", "sparql"]),
               help="Same as the global --backend (given here, it wins).")
 @click.option("--store", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -84,6 +86,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @pass_state
 def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str | None, file: Path | None,
               fmt: str | None, iris: bool, view: str | None, timeout: float, endpoint_specs: tuple[str, ...],
+              limit: int | None, offset: int | None,
               backend: str | None, store: Path | None, sparql_endpoint: str | None, dialect: str | None) -> None:
     """Run a named query, or ad-hoc SPARQL from -e, --file or standard input.
 
@@ -93,6 +96,7 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
     Example:
       ip4graph query ip4-members
       ip4graph query in-force-as-of -p as_of=2016
+      ip4graph query timeline --limit 20 --offset 20
       ip4graph query agreements-between -p a=NATO -p b=japon --format csv
       ip4graph query -e 'SELECT ?s WHERE { ?s ip4:memberOf ip4d:ip4 }'
       echo 'ASK { ip4d:nato ip4:plansPresenceIn ip4d:indo-pacific }' | ip4graph query
@@ -122,10 +126,14 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
                 from .. import federation
 
                 endpoints = federation.parse_endpoints(endpoint_specs)
-            result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints)
+            result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints,
+                              limit=limit, offset=offset)
         else:
             bindings = {k: adhoc_term(kg.index, v) for k, v in given.items()}
-            result = kg.run(text, bindings=bindings, view=chosen_view or View.ALL, timeout=timeout, source=source)
+            from ..backends.sparqltext import with_limit
+
+            result = kg.run(with_limit(text, limit=limit, offset=offset), bindings=bindings,
+                            view=chosen_view or View.ALL, timeout=timeout, source=source)
         out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
         click.echo(result.serialize(out_fmt, iris=iris))
     except Ip4GraphError as exc:
