@@ -173,8 +173,16 @@ def test_virtuoso_loaded_twice_by_the_cli_gives_the_same_answers(virtuoso_server
     query = ["--backend", "sparql", "--sparql-endpoint", opts["endpoint"], "query", "--format", "csv"]
     assert len(_run([*query, "hedged-statements"]).strip().splitlines()) == 75 + 1
     assert len(_run([*query, "agreements-between", "-p", "a=NATO", "-p", "b=Japan"]).strip().splitlines()) == 3 + 1
-    why = _run(["--backend", "sparql", "--sparql-endpoint", opts["endpoint"], "why", "IP4", "ip4:hasMember", "Japan"])
+    remote = ["--backend", "sparql", "--sparql-endpoint", opts["endpoint"]]
+    why = _run([*remote, "why", "IP4", "ip4:hasMember", "Japan"])
     assert why == _run(["--backend", "memory", "why", "IP4", "ip4:hasMember", "Japan"])
+    assert _run([*remote, "analyze", "centrality"]) == _run(["--backend", "memory", "analyze", "centrality"])
+    dumps = {}
+    for name, args in (("memory", ["--backend", "memory"]), ("sparql", remote)):
+        ds = Dataset()
+        ds.parse(data=_run([*args, "export", "--format", "nq", "--inferred"]), format="nquads")
+        dumps[name] = ds
+    assert same_dataset(dumps["memory"], dumps["sparql"])
 
 
 MOST_SPECIFIC = """SELECT DISTINCT ?e ?t WHERE {
