@@ -52,6 +52,8 @@ LARGE_GRAPH = 300
 #: Node sizes (vis-network pixels at zoom 1): the smallest and the largest.
 MIN_SIZE = 9
 MAX_SIZE = 42
+#: The border of the focus node and of selected nodes.
+FOCUS_BORDER = "#111111"
 UNCERTAIN_COLOR = "#c77700"
 DENIED_COLOR = "#b00020"
 EDGE_COLOR = "#8a96a3"
@@ -230,10 +232,10 @@ def _options(net: Network, *, nodes: int, edges: int, layout: Layout) -> dict[st
     net.force_atlas_2based(
         gravity=-60 if not large else -40,
         central_gravity=0.01,
-        spring_length=120 if not large else 80,
+        spring_length=150 if not large else 80,
         spring_strength=0.08,
         damping=0.6,
-        overlap=0,
+        overlap=0.6 if not large else 0,
     )
     # Bounded stabilisation: ~200k node-iterations in all, at least 60, at most 400.
     iterations = max(60, min(400, 200_000 // max(nodes, 1)))
@@ -262,6 +264,7 @@ def _options(net: Network, *, nodes: int, edges: int, layout: Layout) -> dict[st
         "size": 14,
         "font": {"size": 13, "face": "DejaVu Sans, Arial, sans-serif", "color": "#1d2733"},
         "borderWidth": 1,
+        "borderWidthSelected": 4,
     }
     interaction = options.setdefault("interaction", {})
     interaction.update({"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False})
@@ -325,6 +328,16 @@ def _claims(sources: list[dict[str, Any]], *, base: str | None) -> list[dict[str
     return out
 
 
+def _node_color(color: str, *, border: str | None = None) -> dict[str, Any]:
+    """A node keeps its group's colour when selected or hovered; selection shows as a dark border."""
+    return {
+        "background": color,
+        "border": border or color,
+        "highlight": {"background": color, "border": FOCUS_BORDER},
+        "hover": {"background": color, "border": FOCUS_BORDER},
+    }
+
+
 def _sizes(graph: nx.MultiDiGraph, size_by: SizeBy) -> dict[str, float]:
     """Node sizes between :data:`MIN_SIZE` and :data:`MAX_SIZE`, by the square root of the score."""
     if graph.number_of_nodes() == 0:
@@ -372,7 +385,7 @@ def to_pyvis(
             "id": node_id,
             "label": label,
             "shape": group.shape,
-            "color": group.color,
+            "color": _node_color(group.color),
             "size": sizes.get(node_id, MIN_SIZE),
             "classKey": group.key,
             "className": _capitalised(str(d.get("class_label") or "Thing")),
@@ -387,7 +400,7 @@ def to_pyvis(
         }
         if node_id == focus:
             item["borderWidth"] = 5
-            item["color"] = {"background": group.color, "border": "#111111"}
+            item["color"] = _node_color(group.color, border=FOCUS_BORDER)
             item["font"] = {"size": 18, "bold": True}
         nodes.append(item)
     edges = []

@@ -163,7 +163,7 @@ def test_group_styles_are_the_same_in_every_page(graph):
     alone = {n["id"]: n["vis"] for n in page_data(viz.render_html(small, title="t", caption="c"))["nodes"]}
     state = classgroups.group_by_key("state")
     assert (whole[japan]["color"], whole[japan]["shape"]) == (alone[japan]["color"], alone[japan]["shape"])
-    assert (alone[japan]["color"], alone[japan]["shape"]) == (state.color, state.shape)
+    assert (alone[japan]["color"]["background"], alone[japan]["shape"]) == (state.color, state.shape)
 
 
 def test_every_ontology_class_has_a_group():

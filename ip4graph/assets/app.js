@@ -135,7 +135,8 @@
   function refresh(relayout) {
     var before = nodeView.getIds();
     var positions = network.getPositions(before);
-    nodes.update(before.map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
+    nodes.update(before.filter(function (id) { return positions[id]; })
+      .map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
     nodeView.refresh();
     edgeView.refresh();
     status();
@@ -485,7 +486,7 @@
     var gNodes = svgEl("g", { class: "nodes" });
     ids.forEach(function (id) {
       var n = byId[id], p = pos[id], r = n.vis.size || 14;
-      var colour = typeof n.vis.color === "string" ? n.vis.color : n.vis.color.background;
+      var colour = n.vis.color.background;
       var g = svgEl("g", { class: "node", "data-node": id });
       var pts = polygon(n.vis.shape, p.x, p.y, r);
       var attrs = { fill: colour, stroke: id === data.focus ? "#111111" : "#ffffff", "stroke-width": id === data.focus ? 4 : 1 };
