@@ -75,6 +75,15 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default=None,
               help="table (default for SELECT/ASK), csv, tsv, json, xml; ttl (default for CONSTRUCT), nt, jsonld.")
 @click.option("--iris", is_flag=True, help="In tables, show CURIEs/IRIs instead of labels.")
+@click.option("--labels", is_flag=True, help="csv, tsv, json, xml: add a label column after each IRI column (?x, ?xLabel).")
+@click.option("--lang", type=click.Choice(["en", "fr", "ja", "ko"]), default="en", show_default=True,
+              help="The language of labels (English when an entity has no label in it).")
+@click.option("--cite", is_flag=True,
+              help="Add to each row the claims that support it: claim, source, paragraph, quote, certainty "
+                   "(see docs/citations.md).")
+@click.option("--width", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Tables: cut cells longer than this (0 = never cut).")
+@click.option("--wrap", is_flag=True, help="Tables: wrap long cells onto more lines instead of cutting them.")
 @click.option("--view", type=click.Choice([v.value for v in View]), default=None,
               help="all = asserted + inferred (default); asserted = as loaded.")
 @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
@@ -91,7 +100,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="sparql backend: the endpoint URL.")
 @pass_state
 def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str | None, file: Path | None,
-              fmt: str | None, iris: bool, view: str | None, timeout: float, endpoint_specs: tuple[str, ...],
+              fmt: str | None, iris: bool, labels: bool, lang: str, cite: bool, width: int, wrap: bool,
+              view: str | None, timeout: float, endpoint_specs: tuple[str, ...],
               backend: str | None, store: Path | None, sparql_endpoint: str | None) -> None:
     """Run a named query, or ad-hoc SPARQL from -e, --file or standard input.
 
@@ -104,7 +114,10 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
       ip4graph query agreements-between -p a=NATO -p b=japon --format csv
       ip4graph query -e 'SELECT ?s WHERE { ?s ip4:memberOf ip4d:ip4 }'
       echo 'ASK { ip4d:nato ip4:plansPresenceIn ip4d:indo-pacific }' | ip4graph query
+      ip4graph query ip4-members --cite --wrap
+      ip4graph query ip4-members --format csv --labels --lang fr --cite
     """
+    shown = dict(iris=iris, labels=labels, lang=lang, cite=cite, width=width, wrap=wrap)
     try:
         given = _parse_params(params)
         sources = [x for x in (name, expr, file) if x]
@@ -113,13 +126,16 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
         if backend and backend != "memory":
             result = _query_backend(state, backend, store, sparql_endpoint, name, expr, file, given, timeout)
             out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
-            click.echo(result.serialize(out_fmt, iris=iris))
+            cited_text = load_catalog_text(name) if name else (file.read_text(encoding="utf-8") if file else expr)
+            click.echo(present(result, out_fmt, query=cited_text, bindings=None, **shown))
             sys.exit(EXIT_OK if result else EXIT_FAIL)
         kg = open_kg(state)
         chosen_view = View(view) if view else None
         if name:
             endpoints = federation.parse_endpoints(endpoint_specs) if endpoint_specs else None
             result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints)
+            named = kg.catalog.get(name)
+            text, bindings = named.text, (named.bindings(kg.asserted, given) if cite else {})
         else:
             if file:
                 text, source = file.read_text(encoding="utf-8"), str(file)
@@ -132,11 +148,27 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
             bindings = {k: adhoc_term(kg.asserted, v) for k, v in given.items()}
             result = execute(kg.view(chosen_view or View.ALL), text, bindings=bindings, timeout=timeout, source=source)
         out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
-        click.echo(result.serialize(out_fmt, iris=iris))
+        click.echo(present(result, out_fmt, query=text, bindings=bindings, source=kg.asserted, **shown))
     except Ip4GraphError as exc:
         fail(exc)
         return
     sys.exit(EXIT_OK if result else EXIT_FAIL)
+
+
+def load_catalog_text(name: str) -> str:
+    from ..catalog import load_catalog
+
+    return load_catalog().get(name).text
+
+
+def present(result, fmt: OutputFormat, *, iris: bool, labels: bool, lang: str, cite: bool, width: int, wrap: bool,
+            query: str | None, bindings, source=None) -> str:
+    """The text of ``result`` in ``fmt`` with the citations and label columns asked for."""
+    if cite:
+        result = result.cite(source, query=query, bindings=bindings)
+    if labels and fmt is not OutputFormat.TABLE:
+        result = result.with_labels(source, lang=lang)
+    return result.serialize(fmt, iris=iris, width=width or None, wrap=wrap, lang=lang)
 
 
 def _query_backend(state: State, backend: str, store: Path | None, endpoint: str | None, name: str | None,
