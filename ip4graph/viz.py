@@ -531,7 +531,7 @@ def render_html(
     net = to_pyvis(graph, layout=layout, title=title, size_by=size_by, focus=focus, entity_base=entity_base)
     data = _page_data(net, page=page, layout=layout, scope=scope, focus=focus, size_by=size_by)
     vis_js = vis_network_js()
-    app_js = _asset("app.js")
+    app_js = _asset("panel.js") + "\n" + _asset("app.js")
     for script in (vis_js, app_js):
         if "</script" in script.lower():
             raise ExportError("a bundled script contains '</script'; it cannot be inlined")
