@@ -403,5 +403,41 @@ def _node_for(state: State, graph: nx.MultiDiGraph, text: str) -> str:
         return node
 
 
+# --------------------------------------------------------------------------- timeline
+
+
+@click.command("timeline")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The HTML file to write (default: standard output).")
+@click.option("--title", default="NATO and the Indo-Pacific 4: timeline", show_default=True, help="The page title.")
+@click.option("--inferred/--asserted", default=False, show_default=True,
+              help="Include triples inferred by the reasoner.")
+@pass_state
+@_errors
+def timeline_cmd(state: State, *, output: Path | None, title: str, inferred: bool) -> None:
+    """Write a timeline of events, agreements, summits, missions and partnerships as one HTML file.
+
+    Periods are spans ("between 2009 and 2016"); vague dates ("early 2010s")
+    are spans with fuzzy ends; open-ended periods fade out; expected and
+    hedged items are drawn apart. Filter by actor; a click opens the item's
+    relations with the quote behind each. Works offline (vis-timeline is inlined).
+
+    \b
+    Example:
+      ip4graph timeline -o build/timeline.html
+      ip4graph timeline > timeline.html
+    """
+    from ..timeline import render_timeline, timeline_items, write_timeline
+
+    graph = net.project(state.dataset(reasoned=inferred), config=net.ProjectionConfig(include_inferred=inferred))
+    count = len(timeline_items(graph))
+    caption = f"{count} dated events, agreements, summits, missions and partnerships of the {'reasoned' if inferred else 'asserted'} data."
+    if output is None:
+        click.echo(render_timeline(graph, title=title, caption=caption), nl=False)
+        return
+    path = write_timeline(graph, output, title=title, caption=caption)
+    click.echo(f"wrote {path} ({count} items)")
+
+
 #: The commands ``ip4graph.cli`` adds to the ``ip4graph`` group.
-COMMANDS: list[click.Command] = [viz, analyze]
+COMMANDS: list[click.Command] = [viz, analyze, timeline_cmd]
