@@ -133,8 +133,13 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
         chosen_view = View(view) if view else None
         if name:
             endpoints = federation.parse_endpoints(endpoint_specs) if endpoint_specs else None
-            result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints)
             named = kg.catalog.get(name)
+            if federation.needs_offline(named.text, endpoints):  # never the network unasked
+                offline = federation.run_offline(kg, name, params=given, view=chosen_view, timeout=timeout)
+                click.echo(offline.note(), err=True)
+                result = offline.result
+            else:
+                result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints)
             text, bindings = named.text, (named.bindings(kg.asserted, given) if cite else {})
         else:
             if file:
