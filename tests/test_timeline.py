@@ -210,3 +210,12 @@ def test_shipped_timeline_in_chromium(browser, tmp_path, dataset):  # noqa: F811
     page.screenshot(path=str(ARTIFACTS / "timeline.png"))
     assert log.problems() == []
     page.context.close()
+
+
+def test_doctests():
+    import doctest
+
+    from ip4graph import classgroups
+
+    assert doctest.testmod(tl).failed == 0
+    assert doctest.testmod(classgroups).failed == 0
