@@ -339,7 +339,8 @@ def _node_color(color: str, *, border: str | None = None) -> dict[str, Any]:
 
 
 def _sizes(graph: nx.MultiDiGraph, size_by: SizeBy) -> dict[str, float]:
-    """Node sizes between :data:`MIN_SIZE` and :data:`MAX_SIZE`, by the square root of the score."""
+    """Node sizes from :data:`MIN_SIZE` (the lowest score) to :data:`MAX_SIZE` (the highest), by the
+    square root of the score; all nodes alike get a middle size. Large graphs get smaller nodes."""
     if graph.number_of_nodes() == 0:
         return {}
     simple = nx.Graph()
@@ -349,8 +350,11 @@ def _sizes(graph: nx.MultiDiGraph, size_by: SizeBy) -> dict[str, float]:
         scores = nx.betweenness_centrality(simple, k=min(200, len(simple)) if len(simple) > 1000 else None, seed=7)
     else:
         scores = {n: float(simple.degree(n)) for n in simple}
-    top = max(scores.values()) or 1.0
-    return {n: round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(v / top), 1) for n, v in scores.items()}
+    top = MAX_SIZE if len(simple) <= LARGE_GRAPH else (MIN_SIZE + MAX_SIZE) / 2
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi == lo:
+        return dict.fromkeys(scores, round((MIN_SIZE + top) / 2, 1))
+    return {n: round(MIN_SIZE + (top - MIN_SIZE) * math.sqrt((v - lo) / (hi - lo)), 1) for n, v in scores.items()}
 
 
 def to_pyvis(

@@ -26,7 +26,8 @@
       if (c.quote) li.appendChild(el("blockquote", "\u201c" + c.quote + "\u201d"));
       var cite = el("div", null, "cite");
       cite.appendChild(document.createTextNode("\u2014 "));
-      if (c.sourceUrl) cite.appendChild(link(c.source || "source", c.sourceUrl));
+      if (!c.source && !c.quote) cite.appendChild(document.createTextNode("no provenance recorded"));
+      else if (c.sourceUrl) cite.appendChild(link(c.source || "source", c.sourceUrl));
       else cite.appendChild(document.createTextNode(c.source || "source"));
       if (c.paragraph) cite.appendChild(document.createTextNode(", paragraph " + c.paragraph));
       if (c.certainty) cite.appendChild(el("span", " \u00b7 " + c.certainty, "certainty " + c.certainty.toLowerCase()));
