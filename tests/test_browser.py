@@ -423,3 +423,27 @@ def test_empty_graph_page(browser, tmp_path):
     assert page.locator("#ip4-year-enabled").is_disabled()
     assert log.problems() == []
     page.context.close()
+
+
+def test_link_names_fit_and_scope_controls(browser, sample_page, tmp_path, dataset):
+    page, log = open_page(browser, sample_page)
+    labels = lambda: page.evaluate("ip4graph.edges.get().map(e => e.label)")  # noqa: E731
+    assert page.is_checked("#ip4-edge-labels") and "member of" in labels()  # 17 links: named
+    page.uncheck("#ip4-edge-labels")
+    assert set(labels()) == {""}
+    page.check("#ip4-edge-labels")
+    assert "member of" in labels()
+    page.evaluate("ip4graph.network.moveTo({position: {x: 5000, y: 5000}, scale: 3})")
+    page.click("#ip4-fit")
+    assert page.evaluate("Math.abs(ip4graph.network.getViewPosition().x) < 1000")
+    page.context.close()
+    # the shipped data: 669 links start unnamed; the scope menu switches to everything and back
+    path = viz.write_html(net.project(dataset), tmp_path / "g.html", title="t", caption="c")
+    page, log2 = open_page(browser, path)
+    assert not page.is_checked("#ip4-edge-labels")
+    page.select_option("#ip4-scope", "all")
+    assert counts(page)[2] == 161
+    page.select_option("#ip4-scope", "partnership")
+    assert counts(page)[2] == net.partnership_network(net.project(dataset)).number_of_nodes()
+    assert log.problems() == [] and log2.problems() == []
+    page.context.close()

@@ -379,3 +379,24 @@ def test_analyze_help_says_analyse():
     text = CliRunner().invoke(main, ["analyze", "centrality", "--help"]).output
     assert "whose result to analyse" in text and "whose result to draw" not in text
     assert "whose result to draw" in CliRunner().invoke(main, ["viz", "--help"]).output
+
+
+@pytest.mark.parametrize("path", [["viz"], ["timeline"], ["analyze"], ["analyze", "centrality"], ["analyze", "paths"],
+                                  ["analyze", "communities"], ["analyze", "bridges"]])
+def test_help_examples_run(path, tmp_path, monkeypatch):
+    """Every example in the help of the graph commands runs (in a scratch directory)."""
+    import shlex
+
+    from ip4graph.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "build").mkdir()
+    (tmp_path / "my-query.rq").write_text("CONSTRUCT { ?s ip4:memberOf ?o } WHERE { ?s ip4:memberOf ?o }")
+    text = CliRunner().invoke(main, [*path, "--help"]).output
+    examples = [line.strip() for line in text.split("Example:", 1)[1].splitlines() if line.strip().startswith("ip4graph ")]
+    assert examples
+    for example in examples:
+        args = shlex.split(example.split(" > ", 1)[0])[1:]
+        result = CliRunner().invoke(main, ["--reasoning", "none", *args])
+        assert result.exit_code in (0, 1), (example, result.output)  # 1: `paths` found no path
+
