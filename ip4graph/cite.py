@@ -54,7 +54,9 @@ from rdflib.term import Node
 from .classgroups import ontology_tree
 from .namespaces import GRAPH_PROVENANCE, IP4, IP4C
 
-__all__ = ["CITATION_VARS", "Citation", "CitationIndex", "citation_cells", "query_iris", "query_vocabulary"]
+__all__ = [
+    "CITATION_VARS", "Citation", "CitationIndex", "citation_cells", "cited_query", "query_iris", "query_vocabulary",
+]
 
 #: The columns :meth:`ip4graph.results.QueryResult.cite` adds, in order.
 CITATION_VARS = ("cite_claims", "cite_sources", "cite_paragraphs", "cite_quotes", "cite_certainty")
@@ -286,3 +288,27 @@ def citation_cells(citations: Sequence[Citation]) -> list[Literal | None]:
         Literal(JOINER.join(c.quote or "" for c in citations)),
         Literal(JOINER.join(c.certainty or "" for c in citations)),
     ]
+
+
+def cited_query(name_or_sparql: str, *, kg: Any = None, view: Any = None, timeout: float | None = 30.0,
+                index: CitationIndex | None = None, **params: object) -> Any:
+    """Run a named query or SPARQL (as :func:`ip4graph.query`) and cite every row.
+
+    The named query's text and its parameters (defaults included) are the
+    context of the citations, as ``ip4graph query NAME --cite`` does.
+
+    >>> from ip4graph.cite import cited_query
+    >>> result = cited_query("ip4-members")
+    >>> result.citations[0][0].claim
+    'ip4c:brief-p2-ip4-members'
+    """
+    from .kg import default_graph
+
+    graph = kg or default_graph()
+    result = graph.query(name_or_sparql, params=params, view=view, timeout=timeout)
+    if any(ch in name_or_sparql for ch in "{} \n?"):  # SPARQL text, not a query name
+        text, bindings = name_or_sparql, {k: v for k, v in params.items() if isinstance(v, URIRef)}
+    else:
+        named = graph.named(name_or_sparql)
+        text, bindings = named.text, named.bindings(graph.asserted, dict(params))
+    return result.cite(graph.asserted, query=text, bindings=bindings, index=index)
