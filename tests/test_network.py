@@ -310,10 +310,10 @@ def run(sample_file: Path, *args: str):
 def test_commands_list():
     from ip4graph.commands.viz import COMMANDS
 
-    assert [c.name for c in COMMANDS] == ["viz", "analyze"]
+    assert [c.name for c in COMMANDS] == ["viz", "analyze", "timeline"]
     analyze = COMMANDS[1]
     assert set(analyze.commands) == {"centrality", "paths", "communities", "bridges"}  # type: ignore[attr-defined]
-    for command in [COMMANDS[0], *analyze.commands.values()]:  # type: ignore[attr-defined]
+    for command in [COMMANDS[0], COMMANDS[2], *analyze.commands.values()]:  # type: ignore[attr-defined]
         assert "Example:" in (command.help or ""), command.name
 
 
