@@ -156,6 +156,15 @@ DEFAULT_RELATION_CLASSES: frozenset[URIRef] = frozenset(
     {IP4.Relationship, IP4.Partnership, IP4.Membership, IP4.ThreatPerception}
 )
 
+#: The properties by which an n-ary relationship names its parties (CURIEs): only a direct
+#: triple between two parties takes the relationship's period.
+RELATION_ROLES: frozenset[str] = frozenset(
+    {
+        "ip4:partner", "ip4:partnerOrganization", "ip4:member", "ip4:organization",
+        "ip4:perceiver", "ip4:perceivedThreat", "ip4:holder", "ip4:post",
+    }
+)
+
 LABEL_PREDICATES: tuple[URIRef, ...] = (
     SKOS.prefLabel,
     RDFS.label,
@@ -650,7 +659,11 @@ def _date_edges_from_relations(graph: nx.MultiDiGraph, ctx: _Context, config: Pr
         if d.get("start_year") is not None and ctx.is_instance_of_any(URIRef(n), config.relation_classes)
     ]
     for rel in relations:
-        neighbours = set(graph.successors(rel)) | set(graph.predecessors(rel))
+        # only the parties the relationship names (ip4:partner, ip4:member...), not whatever else
+        # points at it (the IP4 "complements" the NATO-Japan partnership: its members are not dated by it)
+        neighbours = {
+            v for _, v, key in graph.out_edges(rel, keys=True) if key.split("|")[0] in RELATION_ROLES
+        }
         data = graph.nodes[rel]
         for a, b in itertools.permutations(neighbours, 2):
             for _, attrs in graph.get_edge_data(a, b, default={}).items():
