@@ -281,6 +281,7 @@ def test_search_zooms_to_and_selects_the_match(browser, sample_page):
 def test_side_panel_relations_claims_and_links(browser, sample_page, sample_graph):
     page, log = open_page(browser, sample_page)
     japan = "https://w3id.org/ip4graph/id/japan"
+    page.evaluate("id => ip4graph.network.focus(id, {scale: 2, animation: false})", japan)  # nothing on top of it
     x, y = node_point(page, japan)
     page.mouse.click(x, y)
     panel = page.locator("#ip4-details .ip4-panel")
