@@ -186,3 +186,14 @@ def test_doctests_and_docs():
     assert doctest.testmod(ip4graph.cite).failed == 0
     doc = Path(__file__).resolve().parent.parent / "docs" / "citations.md"
     assert doctest.testfile(str(doc), module_relative=False, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_cli_no_labels_in_tables(tmp_path):
+    from ip4graph.cli import main
+
+    data = tmp_path / "sample.trig"
+    data.write_text(SAMPLE_TRIG, encoding="utf-8")
+    base = ["--reasoning", "none", "--data", str(data), "query", "ip4-members"]
+    assert "Japan" in CliRunner().invoke(main, base).output
+    bare = CliRunner().invoke(main, [*base, "--no-labels"]).output
+    assert "ip4d:japan" in bare and "Japan " not in bare

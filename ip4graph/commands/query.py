@@ -75,7 +75,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default=None,
               help="table (default for SELECT/ASK), csv, tsv, json, xml; ttl (default for CONSTRUCT), nt, jsonld.")
 @click.option("--iris", is_flag=True, help="In tables, show CURIEs/IRIs instead of labels.")
-@click.option("--labels", is_flag=True, help="csv, tsv, json, xml: add a label column after each IRI column (?x, ?xLabel).")
+@click.option("--labels/--no-labels", default=None,
+              help="csv, tsv, json, xml: add a label column after each IRI column (?x, ?xLabel). "
+                   "Tables show labels unless --no-labels (the same as --iris).")
 @click.option("--lang", type=click.Choice(["en", "fr", "ja", "ko"]), default="en", show_default=True,
               help="The language of labels (English when an entity has no label in it).")
 @click.option("--cite", is_flag=True,
@@ -100,7 +102,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="sparql backend: the endpoint URL.")
 @pass_state
 def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str | None, file: Path | None,
-              fmt: str | None, iris: bool, labels: bool, lang: str, cite: bool, width: int, wrap: bool,
+              fmt: str | None, iris: bool, labels: bool | None, lang: str, cite: bool, width: int, wrap: bool,
               view: str | None, timeout: float, endpoint_specs: tuple[str, ...],
               backend: str | None, store: Path | None, sparql_endpoint: str | None) -> None:
     """Run a named query, or ad-hoc SPARQL from -e, --file or standard input.
@@ -117,7 +119,7 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
       ip4graph query ip4-members --cite --wrap
       ip4graph query ip4-members --format csv --labels --lang fr --cite
     """
-    shown = dict(iris=iris, labels=labels, lang=lang, cite=cite, width=width, wrap=wrap)
+    shown = dict(iris=iris or labels is False, labels=bool(labels), lang=lang, cite=cite, width=width, wrap=wrap)
     try:
         given = _parse_params(params)
         sources = [x for x in (name, expr, file) if x]
