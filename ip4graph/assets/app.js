@@ -372,7 +372,8 @@
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     ids.forEach(function (id) {
       var p = pos[id], r = byId[id].vis.size || 14;
-      minX = Math.min(minX, p.x - r - 80); maxX = Math.max(maxX, p.x + r + 80);
+      var half = Math.max(r, byId[id].vis.label.length * 3.9) + 8;  /* a 13px label is ~7.8px a character */
+      minX = Math.min(minX, p.x - half); maxX = Math.max(maxX, p.x + half);
       minY = Math.min(minY, p.y - r - 10); maxY = Math.max(maxY, p.y + r + 24);
     });
     if (!ids.length) { minX = minY = 0; maxX = maxY = 100; }
