@@ -27,7 +27,11 @@ The mechanism instead:
    :class:`~ip4graph.errors.EndpointError` naming the endpoint when it is unreachable.
 
 Endpoints come from the ``endpoints`` mapping, else the environment
-(``IP4GRAPH_ENDPOINT_WIKIDATA``, …), else :data:`DEFAULT_ENDPOINTS`.
+(``IP4GRAPH_ENDPOINT_WIKIDATA``, …); never from anywhere else, so nothing reaches
+the network unasked. Without one, :func:`run_offline` runs the query on the offline
+enrichment cache instead (``data/enrichment-cache/``, filled by ``ip4graph enrich
+--endpoint URL``): each ``SERVICE`` pattern is matched against the cached graph
+``ip4g:enrichment``. :data:`DEFAULT_ENDPOINTS` only names the public endpoints in hints.
 
 >>> text = "# service: wikidata\\nSELECT * WHERE { SERVICE <urn:ip4graph:service:wikidata> { ?s ?p ?o } }"
 >>> declared_services(text)
@@ -54,7 +58,7 @@ from .sparql_client import SparqlClient, check_endpoint_url
 
 #: The placeholder IRIs a federated query uses: ``<urn:ip4graph:service:NAME>``.
 PLACEHOLDER = "urn:ip4graph:service:"
-#: Public endpoints used when nothing else is configured (only when a federated query runs).
+#: The public endpoints, named in hints (never used unless given with --endpoint or the environment).
 DEFAULT_ENDPOINTS: dict[str, str] = {
     "wikidata": "https://query.wikidata.org/sparql",
     "dbpedia": "https://dbpedia.org/sparql",
@@ -90,14 +94,34 @@ def is_federated(text: str) -> bool:
     return bool(declared_services(text)) or PLACEHOLDER in text
 
 
-def endpoint_for(name: str, endpoints: Mapping[str, str] | None = None) -> str:
-    """The URL configured for service ``name``: ``endpoints``, then ``$IP4GRAPH_ENDPOINT_<NAME>``, then the default."""
+def configured_endpoint(name: str, endpoints: Mapping[str, str] | None = None) -> str | None:
+    """The URL given for service ``name`` in ``endpoints`` or ``$IP4GRAPH_ENDPOINT_<NAME>``, else ``None``."""
     key = name.lower()
     given = {k.lower(): v for k, v in (endpoints or {}).items()}
-    url = given.get(key) or os.environ.get(f"IP4GRAPH_ENDPOINT_{key.upper().replace('-', '_')}") or DEFAULT_ENDPOINTS.get(key)
+    return given.get(key) or os.environ.get(f"IP4GRAPH_ENDPOINT_{key.upper().replace('-', '_')}") or None
+
+
+def needs_offline(text: str, endpoints: Mapping[str, str] | None = None) -> bool:
+    """Whether a federated query has a service with no endpoint given (so it must run on the cache)."""
+    return is_federated(text) and any(configured_endpoint(n, endpoints) is None for n in declared_services(text))
+
+
+def endpoint_for(name: str, endpoints: Mapping[str, str] | None = None) -> str:
+    """The URL configured for service ``name``: ``endpoints``, then ``$IP4GRAPH_ENDPOINT_<NAME>``.
+
+    Raises:
+        QueryError: none is configured (a public endpoint is never used unasked).
+    """
+    key = name.lower()
+    url = configured_endpoint(key, endpoints)
     if not url:
-        raise QueryError(f"no endpoint is configured for the service {name!r}",
-                         hint=f"give --endpoint {key}=URL or set IP4GRAPH_ENDPOINT_{key.upper()}")
+        public = DEFAULT_ENDPOINTS.get(key)
+        raise QueryError(
+            f"no endpoint is given for the service {name!r}, and a federated query never reaches the network unasked",
+            hint=f"give --endpoint {key}=URL" + (f" (e.g. {public})" if public else "")
+            + f" or set IP4GRAPH_ENDPOINT_{key.upper().replace('-', '_')}; "
+            "`ip4graph query NAME` without --endpoint uses the offline cache",
+        )
     try:
         return check_endpoint_url(url)
     except EndpointError as exc:
@@ -244,6 +268,10 @@ def _variables_in(text: str) -> list[Variable]:
 
 __all__ = [
     "DEFAULT_ENDPOINTS",
+    "configured_endpoint",
+    "needs_offline",
+    "offline_text",
+    "run_offline",
     "PLACEHOLDER",
     "bind_services",
     "configure",
@@ -288,3 +316,73 @@ def run_named(kg, name: str, *, endpoints: Mapping[str, str] | None = None,
     text = bind_services(nq.text, endpoints) if is_federated(nq.text) else nq.text
     bindings = nq.bindings(kg.asserted, dict(params or {}))
     return execute(kg.view(view or nq.view), text, bindings=bindings, timeout=timeout, source=nq.path.name)
+
+
+# ---------------------------------------------------------------------- offline: the enrichment cache
+_SERVICE_OPEN = re.compile(r"SERVICE\s+(SILENT\s+)?<" + re.escape(PLACEHOLDER) + r"([A-Za-z][\w-]*)>\s*\{", re.IGNORECASE)
+
+
+def offline_text(text: str) -> str:
+    """The query with each ``SERVICE <urn:ip4graph:service:NAME> {`` read as ``GRAPH ip4g:enrichment {``.
+
+    >>> offline_text("SELECT * WHERE { SERVICE <urn:ip4graph:service:wikidata> { ?s ?p ?o } }")
+    'SELECT * WHERE { GRAPH <https://w3id.org/ip4graph/graph/enrichment> { ?s ?p ?o } }'
+    """
+    from .namespaces import GRAPH_ENRICHMENT
+
+    return _SERVICE_OPEN.sub(lambda _m: f"GRAPH {GRAPH_ENRICHMENT.n3()} {{", text)
+
+
+@dataclass(frozen=True)
+class OfflineRun:
+    """What :func:`run_offline` answered and where from (for the note a command prints)."""
+
+    result: object
+    path: str
+    facts: int
+    fetched: str | None
+
+    def note(self) -> str:
+        when = f", fetched {self.fetched}" if self.fetched else ""
+        return (f"note: no --endpoint given: answered from the offline cache {self.path} "
+                f"({self.facts} facts{when}), not from a live endpoint; give --endpoint wikidata=URL to ask one.")
+
+
+def run_offline(kg, name: str, *, params: Mapping[str, object] | None = None, view=None,
+                timeout: float | None = 60.0, cache_dir=None) -> OfflineRun:
+    """Run the federated named query ``name`` on the offline enrichment cache (nothing leaves the machine).
+
+    Raises:
+        QueryError: the cache is empty (with the command that fills it).
+        SourceError: the cache file is missing or unreadable.
+    """
+    from rdflib import Dataset
+    from rdflib.namespace import PROV
+
+    from .enrich import cache_path, load_cache
+    from .kg import execute
+    from .namespaces import GRAPH_ENRICHMENT, WD
+
+    nq = kg.named(name)
+    cache = load_cache(cache_dir)
+    enrichment = cache.graph(GRAPH_ENRICHMENT)
+    facts = sum(1 for s, _, _ in enrichment if isinstance(s, URIRef) and str(s).startswith(str(WD)))
+    path = str(cache_path(cache_dir))
+    if facts == 0:
+        raise QueryError(
+            f"the federated query {name!r} needs facts from Wikidata; no --endpoint was given and the offline "
+            f"cache {path} is empty",
+            hint="fill the cache once on a networked machine: ip4graph enrich --endpoint "
+            f"{DEFAULT_ENDPOINTS['wikidata']} ; or ask an endpoint now: --endpoint wikidata=URL",
+        )
+    combined = Dataset(default_union=True)
+    for quad in kg.view(view or nq.view).quads((None, None, None, None)):
+        combined.add(quad)  # type: ignore[arg-type]
+    for s, p, o in enrichment:
+        combined.add((s, p, o, GRAPH_ENRICHMENT))  # type: ignore[arg-type]
+    run = enrichment.value(GRAPH_ENRICHMENT, PROV.wasGeneratedBy)
+    when = enrichment.value(run, PROV.endedAtTime) if run is not None else None
+    bindings = nq.bindings(kg.asserted, dict(params or {}))
+    result = execute(combined, offline_text(nq.text), bindings=bindings, timeout=timeout, source=nq.path.name)
+    result.labels_from = kg.asserted
+    return OfflineRun(result=result, path=path, facts=facts, fetched=str(when) if when is not None else None)

@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .fileio import write_atomic  # noqa: F401  (kept for callers writing small files)
@@ -295,10 +295,26 @@ def _trig_from_lines(lines: list[str]) -> str:
     return "\n".join(out)
 
 
-def write_generated(path: Path, triples: int, *, seed: int = 0) -> int:
-    """Write the dataset to ``path`` (``.trig`` or ``.nq``); returns the number of quads written."""
+#: How often (in quads) :func:`write_generated` reports progress.
+PROGRESS_EVERY = 5000
+
+
+def write_generated(
+    path: Path, triples: int, *, seed: int = 0, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the dataset to ``path`` (``.trig`` or ``.nq``); returns the number of quads written.
+
+    ``progress``, if given, is called with the number of quads generated so far every
+    :data:`PROGRESS_EVERY` quads and once at the end (a command draws a progress bar with it).
+    """
     path = Path(path)
-    lines = list(generate_lines(triples, seed=seed))
+    lines = []
+    for line in generate_lines(triples, seed=seed):
+        lines.append(line)
+        if progress is not None and len(lines) % PROGRESS_EVERY == 0:
+            progress(len(lines))
+    if progress is not None:
+        progress(len(lines))
     if path.suffix.lower() == ".nq":
         text = "".join(lines)
     elif path.suffix.lower() == ".trig":

@@ -54,6 +54,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
+from ip4graph.classgroups import OTHER, group_of_class, group_of_types, ontology_tree
 from ip4graph.errors import EntityNotFound, ParameterError, QueryError
 from ip4graph.terms import resolve_entity  # one resolver for the whole package
 from ip4graph.namespaces import (
@@ -79,6 +80,7 @@ __all__ = [
     "communities",
     "connections",
     "neighbourhood",
+    "partnership_network",
     "project",
     "project_query",
     "resolve_entity",
@@ -154,6 +156,15 @@ DEFAULT_RELATION_CLASSES: frozenset[URIRef] = frozenset(
     {IP4.Relationship, IP4.Partnership, IP4.Membership, IP4.ThreatPerception}
 )
 
+#: The properties by which an n-ary relationship names its parties (CURIEs): only a direct
+#: triple between two parties takes the relationship's period.
+RELATION_ROLES: frozenset[str] = frozenset(
+    {
+        "ip4:partner", "ip4:partnerOrganization", "ip4:member", "ip4:organization",
+        "ip4:perceiver", "ip4:perceivedThreat", "ip4:holder", "ip4:post",
+    }
+)
+
 LABEL_PREDICATES: tuple[URIRef, ...] = (
     SKOS.prefLabel,
     RDFS.label,
@@ -172,6 +183,10 @@ _DATE_PREDICATES: dict[URIRef, str] = {
     IP4.dateDescription: "date_description",
 }
 _PERIOD_KEYS = (*_DATE_PREDICATES.values(), "start_year", "end_year")
+#: Knowledge bases whose ``owl:sameAs`` links a node's details link to.
+_EXTERNAL_KBS = ("http://www.wikidata.org/entity/", "http://dbpedia.org/resource/")
+#: Where a source document's original (on the web) is recorded.
+_URL_PREDICATES = frozenset({FOAF.page, SDO.url, DCTERMS.source, IP4.url})
 _IGNORED_TYPES = frozenset({OWL.NamedIndividual, OWL.Thing, RDFS.Resource})
 _YEAR = re.compile(r"^-?(\d{4})")
 
@@ -305,6 +320,8 @@ class _Context:
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
     bnode_graphs: dict[BNode, set[Node]] = field(default_factory=lambda: defaultdict(set))
+    same_as: dict[Node, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    urls: dict[Node, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
     def build(cls, source: Graph) -> _Context:
@@ -318,6 +335,10 @@ class _Context:
                 ctx.claims_of[(s, p, o)].append(g)
             if g == GRAPH_PROVENANCE:
                 ctx.provenance[s][p].append(o)
+            if p == OWL.sameAs and isinstance(o, URIRef) and str(o).startswith(_EXTERNAL_KBS):
+                ctx.same_as[s].add(o)
+            elif p in _URL_PREDICATES and isinstance(o, URIRef) and str(o).startswith(("http://", "https://")):
+                ctx.urls[s].add(o)
             if p == RDF.type and isinstance(o, URIRef):
                 ctx.types[s].add(o)
             elif p == RDFS.subClassOf and isinstance(o, URIRef):
@@ -372,6 +393,22 @@ class _Context:
     def label(self, node: Node) -> str:
         return _pick_label(self.labels.get(node, ())) or local_name(node)
 
+    def url(self, node: Node | None) -> str | None:
+        """Where the original of ``node`` is on the web, if the data says (else ``None``)."""
+        if node is None:
+            return None
+        found = sorted(str(u) for u in self.urls.get(node, ()))
+        return found[0] if found else None
+
+    def group(self, node: Node) -> str:
+        """The key of the :mod:`ip4graph.classgroups` group ``node`` is drawn in."""
+        cls = self.most_specific_class(node)
+        tree = ontology_tree()
+        group = group_of_class(cls, tree) if cls is not None else OTHER
+        if group is OTHER:
+            group = group_of_types(self.types.get(node, ()), tree)
+        return group.key
+
     # -- provenance
     def sources(self, claims: Iterable[Node]) -> list[dict[str, Any]]:
         out = []
@@ -381,12 +418,17 @@ class _Context:
             para = next(iter(prov.get(IP4.paragraph, [])), None)
             certainty = next(iter(prov.get(IP4.certainty, [])), None)
             quote = _pick_label([q for q in prov.get(IP4.quote, []) if isinstance(q, Literal)])
+            number = next(iter(self.literals.get(para, {}).get(IP4.paragraphNumber, [])), None) if para else None
             out.append(
                 {
                     "claim": curie(claim),
+                    "claim_iri": str(claim),
                     "document": curie(doc) if doc is not None else None,
+                    "document_iri": str(doc) if doc is not None else None,
                     "document_label": self.label(doc) if doc is not None else None,
+                    "document_url": self.url(doc),
                     "paragraph": curie(para) if para is not None else None,
+                    "paragraph_number": int(number) if isinstance(number, Literal) and str(number).isdigit() else None,
                     "quote": quote,
                     "certainty": local_name(certainty) if certainty is not None else None,
                 }
@@ -574,6 +616,9 @@ def _node_attributes(ctx: _Context, node: URIRef) -> dict[str, Any]:
         "class_label": ctx.label(cls) if cls is not None else "Thing",
         "classes": [curie(c) for c in ctx.ip4_classes(node)],
         "comment": _pick_label(ctx.comments.get(node, ())),
+        "group": ctx.group(node),
+        "same_as": sorted(str(x) for x in ctx.same_as.get(node, ())),
+        "url": ctx.url(node),
     }
     values = ctx.literals.get(node, {})
     attrs.update(_period(values))
@@ -614,7 +659,11 @@ def _date_edges_from_relations(graph: nx.MultiDiGraph, ctx: _Context, config: Pr
         if d.get("start_year") is not None and ctx.is_instance_of_any(URIRef(n), config.relation_classes)
     ]
     for rel in relations:
-        neighbours = set(graph.successors(rel)) | set(graph.predecessors(rel))
+        # only the parties the relationship names (ip4:partner, ip4:member...), not whatever else
+        # points at it (the IP4 "complements" the NATO-Japan partnership: its members are not dated by it)
+        neighbours = {
+            v for _, v, key in graph.out_edges(rel, keys=True) if key.split("|")[0] in RELATION_ROLES
+        }
         data = graph.nodes[rel]
         for a, b in itertools.permutations(neighbours, 2):
             for _, attrs in graph.get_edge_data(a, b, default={}).items():
@@ -652,20 +701,67 @@ def project_query(
     return project(result.graph, context=dataset, config=config)
 
 
-def neighbourhood(graph: nx.MultiDiGraph, node: str, *, depth: int = 1) -> nx.MultiDiGraph:
+def neighbourhood(
+    graph: nx.MultiDiGraph, node: str, *, depth: int = 1, hub_limit: int | None = None
+) -> nx.MultiDiGraph:
     """The subgraph within ``depth`` hops of ``node``, following edges in either direction.
 
+    With ``hub_limit``, hops after the first do not pass *through* a node with
+    more than ``hub_limit`` neighbours (the hub itself is kept): in a small
+    world every node is two hops from every other through its hubs, and a
+    depth that reaches everything limits nothing. ``None`` follows every node.
+
     Raises:
-        ParameterError: ``depth`` is negative.
+        ParameterError: ``depth`` or ``hub_limit`` is negative.
         EntityNotFound: ``node`` is not in ``graph``.
     """
     if depth < 0:
         raise ParameterError(f"depth must be 0 or more, not {depth}")
+    if hub_limit is not None and hub_limit < 0:
+        raise ParameterError(f"hub_limit must be 0 or more, not {hub_limit}")
     if node not in graph:
         raise EntityNotFound(f"{node} is not in the graph", hint="check the entity's IRI or label")
-    ego = nx.ego_graph(graph, node, radius=depth, undirected=True)
-    result = graph.subgraph(ego.nodes).copy()
-    result.graph.update(graph.graph, focus=node, depth=depth)
+    undirected = graph.to_undirected(as_view=True)
+    distance = {node: 0}
+    frontier = [node]
+    for hop in range(depth):
+        following: list[str] = []
+        for current in frontier:
+            neighbours = set(undirected.neighbors(current)) - {current}
+            if hop > 0 and hub_limit is not None and len(neighbours) > hub_limit:
+                continue
+            for other in sorted(neighbours):
+                if other not in distance:
+                    distance[other] = hop + 1
+                    following.append(other)
+        frontier = following
+    result = graph.subgraph(distance).copy()
+    result.graph.update(graph.graph, focus=node, depth=depth, hub_limit=hub_limit)
+    for n, d in distance.items():
+        result.nodes[n]["distance"] = d
+    return result
+
+
+#: The groups of :mod:`ip4graph.classgroups` the partnership network keeps, and the classes it adds.
+PARTNERSHIP_GROUPS: frozenset[str] = frozenset({"state", "organisation", "agreement"})
+PARTNERSHIP_CLASSES: frozenset[str] = frozenset({"ip4:Summit"})
+
+
+def partnership_network(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The partnership network: states, groupings, organisations, agreements and summits, linked.
+
+    Keeps the nodes of :data:`PARTNERSHIP_GROUPS` or :data:`PARTNERSHIP_CLASSES`
+    that have at least one link among themselves, with those links.
+    """
+    keep = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d.get("group") in PARTNERSHIP_GROUPS or set(d.get("classes") or ()) & PARTNERSHIP_CLASSES
+    ]
+    sub = graph.subgraph(keep)
+    linked = [n for n in keep if any(u != v for u, v in itertools.chain(sub.in_edges(n), sub.out_edges(n)))]
+    result = graph.subgraph(linked).copy()
+    result.graph.update(graph.graph, scope="partnership")
     return result
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+import re
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -71,6 +73,11 @@ class Row(tuple):
     def asdict(self) -> dict[str, Node | None]:
         return dict(zip(self._vars, self))
 
+    def values(self) -> dict[str, Any]:
+        """The row as Python values: numbers, booleans, ``datetime.date`` for dates, ``int`` for
+        ``xsd:gYear`` years, ``str`` for IRIs and text (``None`` for unbound)."""
+        return {k: _py(v) for k, v in zip(self._vars, self)}
+
 
 @dataclass
 class QueryResult:
@@ -82,6 +89,8 @@ class QueryResult:
     boolean: bool | None = None
     graph: Graph | None = None
     labels_from: Graph | None = field(default=None, repr=False)
+    #: The claims behind each row, once :meth:`cite` has been called.
+    citations: list[list[Any]] | None = field(default=None, repr=False)
 
     def __iter__(self) -> Iterator[Any]:
         if self.graph is not None:
@@ -99,6 +108,40 @@ class QueryResult:
 
     def __bool__(self) -> bool:
         return bool(self.boolean) if self.boolean is not None else len(self) > 0
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every row as a dictionary of Python values (see :meth:`Row.values`)."""
+        return [r.values() for r in self.rows]
+
+    def with_labels(self, source: Graph | None = None, *, lang: str = "en") -> "QueryResult":
+        """This result with a label column after each column holding IRIs (``?x`` then ``?xLabel``).
+
+        Labels are in ``lang`` (en, fr, ja, ko), else English, else any; a
+        cell holding a space-separated list of IRIs (``GROUP_CONCAT``) gets the
+        list of their labels, comma-separated. ``source`` is where labels are
+        looked up (default: the dataset the query ran on).
+        """
+        if self.graph is not None or self.boolean is not None:
+            return self
+        src = source if source is not None else self.labels_from
+        if src is None:
+            raise QueryError("no dataset to read the labels from", hint="pass one: result.with_labels(dataset)")
+        labelled = [i for i, v in enumerate(self.vars) if any(_iris_in(r[i]) for r in self.rows)]
+        names: list[str] = []
+        for i, var in enumerate(self.vars):
+            names.append(var)
+            if i in labelled and f"{var}Label" not in self.vars:
+                names.append(f"{var}Label")
+        out = []
+        for r in self.rows:
+            cells: list[Node | None] = []
+            for i, v in enumerate(r):
+                cells.append(v)
+                if i in labelled and f"{self.vars[i]}Label" not in self.vars:
+                    iris = _iris_in(v)
+                    cells.append(Literal(", ".join(label(src, x, lang=lang) for x in iris), lang=lang) if iris else None)
+            out.append(Row(cells, tuple(names)))
+        return QueryResult(self.kind, vars=names, rows=out, labels_from=self.labels_from, citations=self.citations)
 
     def column(self, var: str) -> list[Node | None]:
         """All values of one variable."""
@@ -122,9 +165,64 @@ class QueryResult:
             return _py(v)
         return pd.DataFrame([[cell(v) for v in r] for r in self.rows], columns=self.vars)
 
+    def cite(
+        self,
+        source: Graph | None = None,
+        *,
+        query: str | None = None,
+        bindings: Mapping[str, Node] | None = None,
+        index: Any = None,
+    ) -> "QueryResult":
+        """This result with the claims that support each row (see :mod:`ip4graph.cite`).
+
+        The returned result has five more columns (``cite_claims``,
+        ``cite_sources``, ``cite_paragraphs``, ``cite_quotes``,
+        ``cite_certainty``; several claims are joined by `` | ``), so every
+        format and :meth:`to_dataframe` show them; ``citations`` holds the
+        :class:`ip4graph.cite.Citation` objects, row by row.
+
+        Args:
+            source: the dataset with the claim graphs and their provenance
+                (default: the one the query ran on).
+            query: the query text: the entities it names count as part of
+                every row (``?m ip4:memberOf ip4d:ip4`` cites the claims
+                linking each member to the IP4).
+            bindings: the parameters the query was run with (IRIs count too).
+            index: a prebuilt :class:`ip4graph.cite.CitationIndex` (a server
+                builds one per dataset and reuses it).
+
+        Raises:
+            QueryError: the result is not a table, or there is nothing to read claims from.
+        """
+        from .cite import CITATION_VARS, CitationIndex, citation_cells, query_iris, query_vocabulary
+
+        if self.graph is not None or self.boolean is not None:
+            raise QueryError(f"citations are given per row: a {self.kind} query has no rows", hint="cite a SELECT query")
+        if index is None:
+            data = source if source is not None else self.labels_from
+            if data is None:
+                raise QueryError("no dataset to read the claims from", hint="pass the dataset: result.cite(dataset)")
+            index = CitationIndex.build(data)
+        context = set(query_iris(query)) if query else set()
+        context |= {v for v in (bindings or {}).values() if isinstance(v, URIRef)}
+        predicates = sorted(query_vocabulary(query), key=str) if query else []
+        cited = index.cite_rows(self.rows, context=sorted(context, key=str), predicates=predicates)
+        extra = [name if name not in self.vars else name + "_" for name in CITATION_VARS]
+        names = tuple(self.vars) + tuple(extra)
+        rows = [Row([*row, *citation_cells(c)], names) for row, c in zip(self.rows, cited, strict=True)]
+        return QueryResult(self.kind, vars=list(names), rows=rows, labels_from=self.labels_from, citations=cited)
+
     # ------------------------------------------------------------------ formats
-    def serialize(self, fmt: OutputFormat = OutputFormat.TABLE, *, iris: bool = False) -> str:
-        """Render in ``fmt``; tables show labels unless ``iris``."""
+    def serialize(
+        self, fmt: OutputFormat = OutputFormat.TABLE, *, iris: bool = False, width: int | None = 60,
+        wrap: bool = False, lang: str = "en",
+    ) -> str:
+        """Render in ``fmt``; tables show labels (in ``lang``) unless ``iris``.
+
+        In tables, a cell longer than ``width`` characters is cut with an
+        ellipsis, or wrapped onto more lines with ``wrap``; ``width`` ``None``
+        (or 0) never cuts.
+        """
         fmt = OutputFormat(fmt)
         if self.graph is not None:
             if fmt not in GRAPH_FORMATS:
@@ -133,7 +231,7 @@ class QueryResult:
         if fmt not in TABULAR:
             raise QueryError(f"a {self.kind} query returns a table: use --format table, csv, tsv, json or xml, not {fmt.value}")
         if fmt is OutputFormat.TABLE:
-            return self._table(iris=iris)
+            return self._table(iris=iris, width=width or None, wrap=wrap, lang=lang)
         if fmt is OutputFormat.JSON:
             return self._json()
         if fmt is OutputFormat.XML:
@@ -142,7 +240,7 @@ class QueryResult:
             return self._csv()
         return self._tsv()
 
-    def _table(self, *, iris: bool) -> str:
+    def _table(self, *, iris: bool, width: int | None = 60, wrap: bool = False, lang: str = "en") -> str:
         if self.boolean is not None:
             return "yes" if self.boolean else "no"
         src = self.labels_from
@@ -150,20 +248,33 @@ class QueryResult:
             if v is None:
                 return ""
             if isinstance(v, URIRef):
-                return curie(src or Graph(), v) if iris or src is None else label(src, v)
+                return curie(src or Graph(), v) if iris or src is None else label(src, v, lang=lang)
             if isinstance(v, BNode):
                 return "[blank node]"
+            many = _iris_in(v)
+            if many and src is not None and not iris:  # an aggregated list of IRIs: their labels
+                return ", ".join(label(src, x, lang=lang) for x in many)
             return str(v)
         cells = [[show(v).replace("\n", " ") for v in r] for r in self.rows]
         widths = [len(v) for v in self.vars]
         for r in cells:
             for i, c in enumerate(r):
-                widths[i] = min(max(widths[i], len(c)), 60)
+                widths[i] = max(widths[i], len(c)) if width is None else min(max(widths[i], len(c)), width)
         def fit(text: str, w: int) -> str:
-            return (text if len(text) <= w else text[: w - 1] + "…").ljust(w)
+            return (text if len(text) <= w else text[: w - 1] + "\u2026").ljust(w)
+        def lines_of(row: list[str]) -> list[str]:
+            if not wrap or width is None:
+                return ["  ".join(fit(c, widths[i]) for i, c in enumerate(row)).rstrip()]
+            parts = [textwrap.wrap(c, widths[i]) or [""] for i, c in enumerate(row)]
+            height = max(len(p) for p in parts)
+            return [
+                "  ".join((p[k] if k < len(p) else "").ljust(widths[i]) for i, p in enumerate(parts)).rstrip()
+                for k in range(height)
+            ]
         lines = ["  ".join(fit(v, widths[i]) for i, v in enumerate(self.vars)).rstrip(),
                  "  ".join("-" * w for w in widths)]
-        lines += ["  ".join(fit(c, widths[i]) for i, c in enumerate(r)).rstrip() for r in cells]
+        for r in cells:
+            lines += lines_of(r)
         lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
         return "\n".join(lines)
 
@@ -218,13 +329,32 @@ class QueryResult:
         return "\n".join(lines) + "\n"
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
 def _py(v: Node | None) -> Any:
     if v is None:
         return None
     if isinstance(v, Literal):
+        if v.datatype is not None and str(v.datatype) == _XSD + "gYear" and _YEAR.fullmatch(str(v)):
+            return int(str(v))
         value = v.toPython()
         return value if not isinstance(value, Literal) else str(value)
     return str(v)
+
+
+_YEAR = re.compile(r"-?\d{4}")
+
+
+def _iris_in(v: Node | None) -> list[URIRef]:
+    """The IRIs in a cell: the IRI itself, or those of a space-separated list (a GROUP_CONCAT)."""
+    if isinstance(v, URIRef):
+        return [v]
+    if isinstance(v, Literal) and v.datatype is None and not v.language:
+        parts = str(v).split()
+        if parts and all(p.startswith(("http://", "https://")) and "<" not in p for p in parts):
+            return [URIRef(p) for p in parts]
+    return []
 
 
 def json_term(v: Node) -> dict[str, str]:

@@ -38,30 +38,50 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
+from ip4graph.classgroups import GROUPS, OTHER, group_by_key
+from ip4graph import network as net_module
 from ip4graph.errors import ExportError
+from ip4graph.fileio import write_atomic
+from ip4graph.namespaces import IP4C, IP4D
 
-__all__ = ["Layout", "VisPage", "render_html", "to_pyvis", "write_html", "embed_json"]
+__all__ = ["Layout", "Scope", "SizeBy", "VisPage", "embed_json", "entity_page", "render_html", "to_pyvis", "write_html"]
 
 #: Nodes above which the page turns off costly layout refinements.
 LARGE_GRAPH = 300
 
-PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-    "#e377c2", "#17becf", "#bcbd22", "#393b79", "#637939", "#7f7f7f",
-)  # fmt: skip
-#: vis-network shapes that draw the label below the node, with a legend glyph for each.
-SHAPES = (
-    ("dot", "\u25cf"),
-    ("diamond", "\u25c6"),
-    ("square", "\u25a0"),
-    ("triangle", "\u25b2"),
-    ("star", "\u2605"),
-    ("triangleDown", "\u25bc"),
-    ("hexagon", "\u2b22"),
-)
+#: Node sizes (vis-network pixels at zoom 1): the smallest and the largest.
+MIN_SIZE = 9
+MAX_SIZE = 42
+#: The border of the focus node and of selected nodes.
+FOCUS_BORDER = "#111111"
 UNCERTAIN_COLOR = "#c77700"
 DENIED_COLOR = "#b00020"
 EDGE_COLOR = "#8a96a3"
+
+
+class Scope(str, Enum):
+    """What the page shows first (the page can switch).
+
+    ``partnership``: the partnership network (states, groupings, organisations,
+    agreements, summits; see :func:`ip4graph.network.partnership_network`);
+    ``all``: every node; ``auto``: the partnership network for a graph of more
+    than :data:`AUTO_PARTNERSHIP` nodes that has one, else everything.
+    """
+
+    AUTO = "auto"
+    PARTNERSHIP = "partnership"
+    ALL = "all"
+
+
+class SizeBy(str, Enum):
+    """What a node's size shows: its number of links or its betweenness centrality."""
+
+    DEGREE = "degree"
+    BETWEENNESS = "betweenness"
+
+
+#: Graphs above this many nodes open on the partnership network when ``Scope.AUTO``.
+AUTO_PARTNERSHIP = 60
 
 
 class Layout(str, Enum):
@@ -121,25 +141,21 @@ def _csp_hash(script: str) -> str:
 # --------------------------------------------------------------------------- graph -> pyvis
 
 
-def _class_styles(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    counts = Counter(d.get("class") or "" for _, d in graph.nodes(data=True))
-    labels = {d.get("class") or "": d.get("class_label") or "Thing" for _, d in graph.nodes(data=True)}
-    # Colours follow alphabetical class order so a class keeps its colour across pages.
+def _group_styles(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The legend: the :mod:`ip4graph.classgroups` groups present, in their fixed order, with counts."""
+    counts = Counter(d.get("group") or OTHER.key for _, d in graph.nodes(data=True))
+    classes: dict[str, Counter[str]] = {}
+    for _, d in graph.nodes(data=True):
+        key = d.get("group") or OTHER.key
+        classes.setdefault(key, Counter())[_capitalised(str(d.get("class_label") or "Thing"))] += 1
     styles = []
-    for i, key in enumerate(sorted(counts, key=lambda k: (k == "", k))):
-        shape, glyph = SHAPES[i % len(SHAPES)]
-        styles.append(
-            {
-                "key": key or "none",
-                "label": _capitalised(labels[key]) if key else "(no class)",
-                "curie": key or None,
-                "color": PALETTE[i % len(PALETTE)],
-                "shape": shape,
-                "glyph": glyph,
-                "count": counts[key],
-            }
-        )
-    return sorted(styles, key=lambda s: (-s["count"], s["label"].casefold()))
+    for group in (*GROUPS, OTHER):
+        if counts[group.key]:
+            style = group.to_dict()
+            style["count"] = counts[group.key]
+            style["classes"] = sorted(classes[group.key], key=str.casefold)
+            styles.append(style)
+    return styles
 
 
 def _capitalised(text: str) -> str:
@@ -216,10 +232,10 @@ def _options(net: Network, *, nodes: int, edges: int, layout: Layout) -> dict[st
     net.force_atlas_2based(
         gravity=-60 if not large else -40,
         central_gravity=0.01,
-        spring_length=120 if not large else 80,
+        spring_length=150 if not large else 80,
         spring_strength=0.08,
         damping=0.6,
-        overlap=0,
+        overlap=0.6 if not large else 0,
     )
     # Bounded stabilisation: ~200k node-iterations in all, at least 60, at most 400.
     iterations = max(60, min(400, 200_000 // max(nodes, 1)))
@@ -248,6 +264,7 @@ def _options(net: Network, *, nodes: int, edges: int, layout: Layout) -> dict[st
         "size": 14,
         "font": {"size": 13, "face": "DejaVu Sans, Arial, sans-serif", "color": "#1d2733"},
         "borderWidth": 1,
+        "borderWidthSelected": 4,
     }
     interaction = options.setdefault("interaction", {})
     interaction.update({"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False})
@@ -266,36 +283,130 @@ def _options(net: Network, *, nodes: int, edges: int, layout: Layout) -> dict[st
     return options
 
 
-def to_pyvis(graph: nx.MultiDiGraph, *, layout: Layout = Layout.FORCE, title: str = "") -> Network:
-    """Build a :class:`pyvis.network.Network` of ``graph`` (linear time).
+def entity_page(iri: str, *, base: str | None = None) -> str:
+    """The page about ``iri``: under ``base`` (the server's ``/id/...`` pages) for ip4graph's
+    own IRIs when ``base`` is given, else the IRI itself (w3id.org redirects it to its page).
 
-    Node and edge dictionaries are set directly (pyvis's ``add_edge`` is
-    quadratic). Besides the vis-network keys, each carries ``tip`` (the
-    tooltip as structured data), ``classKey``/``startYear``/``endYear``
-    (for the page's filters) and ``search`` (lower-cased searchable text).
-    The options (physics with bounded stabilisation, smoothing, interaction)
-    are in ``net.options``.
+    >>> entity_page("https://w3id.org/ip4graph/id/japan", base="/")
+    '/id/japan'
+    >>> entity_page("https://w3id.org/ip4graph/id/japan")
+    'https://w3id.org/ip4graph/id/japan'
     """
-    net = Network(directed=True, heading=title, cdn_resources="in_line", height="100%", width="100%")
-    classes = {c["curie"] or "": c for c in _class_styles(graph)}
-    nodes = []
-    for node_id, d in graph.nodes(data=True):
-        style = classes[d.get("class") or ""]
-        label = str(d.get("label") or node_id)
-        nodes.append(
+    if base is not None:
+        for prefix, ns in (("id/", IP4D), ("claim/", IP4C)):
+            if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
+                return base.rstrip("/") + "/" + prefix + iri[len(str(ns)) :]
+    return iri
+
+
+def _external_links(d: dict[str, Any]) -> list[dict[str, str]]:
+    links = []
+    for target in d.get("same_as") or []:
+        if target.startswith("http://www.wikidata.org/entity/"):
+            links.append({"label": "Wikidata " + target.rsplit("/", 1)[-1], "href": target.replace("http://", "https://", 1)})
+        elif target.startswith("http://dbpedia.org/resource/"):
+            links.append({"label": "DBpedia " + target.rsplit("/", 1)[-1], "href": target.replace("http://", "https://", 1)})
+    return links
+
+
+def _claims(sources: list[dict[str, Any]], *, base: str | None) -> list[dict[str, Any]]:
+    """The claims behind a link, as the side panel shows them."""
+    out = []
+    for src in sources:
+        doc = src.get("document_iri")
+        out.append(
             {
-                "id": node_id,
-                "label": label,
-                "shape": style["shape"],
-                "color": style["color"],
-                "group": style["key"],
-                "classKey": style["key"],
-                "startYear": d.get("start_year"),
-                "endYear": d.get("end_year"),
-                "search": " ".join([label, str(d.get("curie") or ""), node_id]).casefold(),
-                "tip": _node_tip(d, node_id),
+                "claim": src.get("claim"),
+                "claimPage": entity_page(src["claim_iri"], base=base) if src.get("claim_iri") else None,
+                "quote": src.get("quote"),
+                "paragraph": src.get("paragraph_number"),
+                "certainty": src.get("certainty"),
+                "source": src.get("document_label") or src.get("document"),
+                "sourceUrl": src.get("document_url") or (entity_page(doc, base=base) if doc else None),
             }
         )
+    return out
+
+
+def _node_color(color: str, *, border: str | None = None) -> dict[str, Any]:
+    """A node keeps its group's colour when selected or hovered; selection shows as a dark border."""
+    return {
+        "background": color,
+        "border": border or color,
+        "highlight": {"background": color, "border": FOCUS_BORDER},
+        "hover": {"background": color, "border": FOCUS_BORDER},
+    }
+
+
+def _sizes(graph: nx.MultiDiGraph, size_by: SizeBy) -> dict[str, float]:
+    """Node sizes from :data:`MIN_SIZE` (the lowest score) to :data:`MAX_SIZE` (the highest), by the
+    square root of the score; all nodes alike get a middle size. Large graphs get smaller nodes."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    if size_by is SizeBy.BETWEENNESS:
+        scores = nx.betweenness_centrality(simple, k=min(200, len(simple)) if len(simple) > 1000 else None, seed=7)
+    else:
+        scores = {n: float(simple.degree(n)) for n in simple}
+    top = MAX_SIZE if len(simple) <= LARGE_GRAPH else (MIN_SIZE + MAX_SIZE) / 2
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi == lo:
+        return dict.fromkeys(scores, round((MIN_SIZE + top) / 2, 1))
+    return {n: round(MIN_SIZE + (top - MIN_SIZE) * math.sqrt((v - lo) / (hi - lo)), 1) for n, v in scores.items()}
+
+
+def to_pyvis(
+    graph: nx.MultiDiGraph,
+    *,
+    layout: Layout = Layout.FORCE,
+    title: str = "",
+    size_by: SizeBy = SizeBy.DEGREE,
+    focus: str | None = None,
+    entity_base: str | None = None,
+) -> Network:
+    """Build a :class:`pyvis.network.Network` of ``graph`` (linear time, plus centrality if asked).
+
+    Node and edge dictionaries are set directly (pyvis's ``add_edge`` is
+    quadratic). Nodes are styled by their :mod:`ip4graph.classgroups` group
+    (fixed colours and shapes) and sized by ``size_by``; ``focus`` is drawn
+    with a heavy border and a larger label. Besides the vis-network keys, each
+    node and edge carries ``tip`` (the tooltip as structured data),
+    ``classKey`` (the group)/``startYear``/``endYear`` (for the page's
+    filters), ``search`` (lower-cased searchable text) and what the side panel
+    shows (``links``, ``claims``). The options (physics with bounded
+    stabilisation, smoothing, interaction) are in ``net.ip4_options``.
+    """
+    net = Network(directed=True, heading=title, cdn_resources="in_line", height="100%", width="100%")
+    sizes = _sizes(graph, size_by)
+    partners = set(net_module.partnership_network(graph).nodes)
+    nodes = []
+    for node_id, d in graph.nodes(data=True):
+        group = group_by_key(d.get("group") or OTHER.key)
+        label = str(d.get("label") or node_id)
+        item: dict[str, Any] = {
+            "id": node_id,
+            "label": label,
+            "shape": group.shape,
+            "color": _node_color(group.color),
+            "size": sizes.get(node_id, MIN_SIZE),
+            "classKey": group.key,
+            "className": _capitalised(str(d.get("class_label") or "Thing")),
+            "startYear": d.get("start_year"),
+            "endYear": d.get("end_year"),
+            "search": " ".join([label, str(d.get("curie") or ""), node_id]).casefold(),
+            "label_cf": label.casefold(),
+            "tip": _node_tip(d, node_id),
+            "page": entity_page(node_id, base=entity_base) if d.get("iri") else None,
+            "links": _external_links(d),
+            "partnership": node_id in partners,
+        }
+        if node_id == focus:
+            item["borderWidth"] = 5
+            item["color"] = _node_color(group.color, border=FOCUS_BORDER)
+            item["font"] = {"size": 18, "bold": True}
+        nodes.append(item)
     edges = []
     pair_count: Counter[tuple[str, str]] = Counter()
     for index, (u, v, _key, d) in enumerate(graph.edges(keys=True, data=True)):
@@ -308,11 +419,15 @@ def to_pyvis(graph: nx.MultiDiGraph, *, layout: Layout = Layout.FORCE, title: st
             "from": u,
             "to": v,
             "label": label,
+            "predicate": d.get("curie") or str(d.get("predicate", "")),
+            "certainty": str(d.get("certainty") or "Stated"),
+            "period": _dates_text(d),
             "uncertain": bool(d.get("uncertain")),
             "denied": bool(d.get("denied") or d.get("negated")),
             "startYear": d.get("start_year"),
             "endYear": d.get("end_year"),
             "tip": _edge_tip(graph, u, v, d),
+            "claims": _claims(d.get("sources") or [], base=entity_base),
         }
         if edge["denied"]:
             edge.update(label=f"\u2717 {label}", dashes=[2, 4], color={"color": DENIED_COLOR})
@@ -330,16 +445,27 @@ def to_pyvis(graph: nx.MultiDiGraph, *, layout: Layout = Layout.FORCE, title: st
     net.edges = edges
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}
-    net.ip4_classes = list(classes.values())  # type: ignore[attr-defined]
+    net.ip4_classes = _group_styles(graph)  # type: ignore[attr-defined]
     net.ip4_options = _options(net, nodes=len(nodes), edges=len(edges), layout=layout)  # type: ignore[attr-defined]
     return net
 
 
-_VIS_KEYS = ("label", "shape", "color", "group", "dashes", "smooth")
+_VIS_KEYS = ("label", "shape", "color", "size", "borderWidth", "font", "dashes", "smooth")
+_NODE_KEYS = ("classKey", "className", "startYear", "endYear", "search", "tip", "page", "links", "partnership")
+_EDGE_KEYS = ("predicate", "certainty", "period", "uncertain", "denied", "startYear", "endYear", "tip", "claims")
 
 
-def _page_data(net: Network, *, page: VisPage, layout: Layout) -> dict[str, Any]:
-    nodes, edges, _heading, _height, _width, _options_json = net.get_network_data()
+def _start_scope(net: Network, scope: Scope) -> str:
+    partnership = sum(1 for n in net.nodes if n["partnership"])
+    if scope is Scope.AUTO:
+        return "partnership" if len(net.nodes) > AUTO_PARTNERSHIP and partnership >= 2 else "all"
+    return scope.value
+
+
+def _page_data(
+    net: Network, *, page: VisPage, layout: Layout, scope: Scope, focus: str | None, size_by: SizeBy
+) -> dict[str, Any]:
+    nodes, edges = net.nodes, net.edges
     years = [
         y
         for item in (*nodes, *edges)
@@ -350,19 +476,14 @@ def _page_data(net: Network, *, page: VisPage, layout: Layout) -> dict[str, Any]
         "title": page.title,
         "caption": page.caption,
         "layout": layout.value,
+        "scope": _start_scope(net, scope),
+        "focus": focus,
+        "sizeBy": size_by.value,
         "options": net.ip4_options,  # type: ignore[attr-defined]
-        "classes": sorted(net.ip4_classes, key=lambda c: (-c["count"], c["label"].casefold())),  # type: ignore[attr-defined]
+        "classes": net.ip4_classes,  # type: ignore[attr-defined]
         "years": {"min": min(years), "max": max(years)} if years else {"min": None, "max": None},
         "nodes": [
-            {
-                "id": n["id"],
-                "vis": {k: n[k] for k in _VIS_KEYS if k in n},
-                "classKey": n["classKey"],
-                "startYear": n["startYear"],
-                "endYear": n["endYear"],
-                "search": n["search"],
-                "tip": n["tip"],
-            }
+            {"id": n["id"], "vis": {k: n[k] for k in _VIS_KEYS if k in n}, **{k: n[k] for k in _NODE_KEYS}}
             for n in nodes
         ],
         "edges": [
@@ -371,11 +492,7 @@ def _page_data(net: Network, *, page: VisPage, layout: Layout) -> dict[str, Any]
                 "from": e["from"],
                 "to": e["to"],
                 "vis": {k: e[k] for k in _VIS_KEYS if k in e},
-                "uncertain": e["uncertain"],
-                "denied": e["denied"],
-                "startYear": e["startYear"],
-                "endYear": e["endYear"],
-                "tip": e["tip"],
+                **{k: e[k] for k in _EDGE_KEYS},
             }
             for e in edges
         ],
@@ -389,22 +506,36 @@ def render_html(
     caption: str,
     query: str | None = None,
     layout: Layout = Layout.FORCE,
+    scope: Scope = Scope.AUTO,
+    size_by: SizeBy = SizeBy.DEGREE,
+    focus: str | None = None,
+    entity_base: str | None = None,
 ) -> str:
     """The self-contained HTML page of ``graph``.
 
     Args:
         graph: a projection from :mod:`ip4graph.network` (any MultiDiGraph
-            whose nodes have ``label`` and ``class`` attributes works).
+            whose nodes have ``label`` and ``group`` attributes works).
         title: the page's heading.
         caption: what query or selection produced the graph.
         query: the query text, shown folded under the caption.
         layout: the initial layout.
+        scope: what the page shows first (see :class:`Scope`).
+        size_by: what a node's size shows.
+        focus: a node id to highlight, select and centre.
+        entity_base: where entity pages are (the server passes ``"/"``); by
+            default links go to the entities' own IRIs.
+
+    Raises:
+        ExportError: ``focus`` is not a node of ``graph``, or a bundled script cannot be inlined.
     """
+    if focus is not None and focus not in graph:
+        raise ExportError(f"the focus {focus!r} is not a node of the graph", hint="give the id of a node to draw")
     page = VisPage(title=title, caption=caption, query=query)
-    net = to_pyvis(graph, layout=layout, title=title)
-    data = _page_data(net, page=page, layout=layout)
+    net = to_pyvis(graph, layout=layout, title=title, size_by=size_by, focus=focus, entity_base=entity_base)
+    data = _page_data(net, page=page, layout=layout, scope=scope, focus=focus, size_by=size_by)
     vis_js = vis_network_js()
-    app_js = _asset("app.js")
+    app_js = _asset("panel.js") + "\n" + _asset("app.js")
     for script in (vis_js, app_js):
         if "</script" in script.lower():
             raise ExportError("a bundled script contains '</script'; it cannot be inlined")
@@ -457,6 +588,10 @@ def write_html(
     caption: str,
     query: str | None = None,
     layout: Layout = Layout.FORCE,
+    scope: Scope = Scope.AUTO,
+    size_by: SizeBy = SizeBy.DEGREE,
+    focus: str | None = None,
+    entity_base: str | None = None,
 ) -> Path:
     """Write :func:`render_html` to ``path`` (UTF-8) and return the path.
 
@@ -464,10 +599,12 @@ def write_html(
         ExportError: the file cannot be written.
     """
     target = Path(path)
-    text = render_html(graph, title=title, caption=caption, query=query, layout=layout)
+    text = render_html(
+        graph, title=title, caption=caption, query=query, layout=layout, scope=scope, size_by=size_by,
+        focus=focus, entity_base=entity_base,
+    )
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_atomic(target, text)
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}", hint="check the output path") from exc
     return target

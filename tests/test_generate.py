@@ -78,3 +78,22 @@ def test_load_command_into_oxigraph(tmp_path: Path, generated: Path) -> None:
 
     b = get_backend("oxigraph", path=store)
     assert b.count() > 2500
+
+
+def test_generate_reports_progress(tmp_path):
+    from ip4graph.generate import PROGRESS_EVERY, write_generated
+
+    seen: list[int] = []
+    n = write_generated(tmp_path / "g.nq", 2 * PROGRESS_EVERY + 10, seed=3, progress=seen.append)
+    assert seen[:2] == [PROGRESS_EVERY, 2 * PROGRESS_EVERY] and seen[-1] == n
+    assert seen == sorted(seen)
+
+
+def test_generate_command_shows_progress(tmp_path):
+    from click.testing import CliRunner
+
+    from ip4graph.cli import main
+
+    result = CliRunner().invoke(main, ["generate", "--triples", "2000", "-o", str(tmp_path / "g.trig")])
+    assert result.exit_code == 0, result.output
+    assert "generating about 2000 quads" in result.output

@@ -310,10 +310,10 @@ def run(sample_file: Path, *args: str):
 def test_commands_list():
     from ip4graph.commands.viz import COMMANDS
 
-    assert [c.name for c in COMMANDS] == ["viz", "analyze"]
+    assert [c.name for c in COMMANDS] == ["viz", "analyze", "timeline"]
     analyze = COMMANDS[1]
     assert set(analyze.commands) == {"centrality", "paths", "communities", "bridges"}  # type: ignore[attr-defined]
-    for command in [COMMANDS[0], *analyze.commands.values()]:  # type: ignore[attr-defined]
+    for command in [COMMANDS[0], COMMANDS[2], *analyze.commands.values()]:  # type: ignore[attr-defined]
         assert "Example:" in (command.help or ""), command.name
 
 
@@ -369,3 +369,14 @@ def test_cli_xss_label_in_table_is_plain_text(sample_file):
 
 def test_uriref_roundtrip(graph):
     assert all(URIRef(n) == URIRef(graph.nodes[n]["iri"]) for n in graph.nodes)
+
+
+def test_relationship_periods_date_only_links_between_its_parties(dataset):
+    """The NATO-Japan partnership (early 1990s) dates Japan partnerOf NATO, not Japan memberOf IP4
+    (the IP4 only "complements" the partnership)."""
+    g = net.project(dataset)
+    japan, nato, ip4 = (f"https://w3id.org/ip4graph/id/{x}" for x in ("japan", "nato", "ip4"))
+    member = g.get_edge_data(japan, ip4)["ip4:memberOf"]
+    assert member.get("period_from") is None and member["start_year"] is None
+    partner = g.get_edge_data(japan, nato)["ip4:partnerOf"]
+    assert partner["period_from"] == "ip4d:partnership-nato-japan" and partner["start_year"] == 1990

@@ -15,6 +15,7 @@ from browser import ROOT, SAMPLE_TRIG, XSS_LABEL, big_dataset, sample_dataset
 from click.testing import CliRunner
 from pyvis.network import Network
 
+from ip4graph import classgroups
 from ip4graph import network as net
 from ip4graph import viz
 from ip4graph.errors import ExportError
@@ -142,12 +143,118 @@ def test_data_round_trips(page, graph):
 # --------------------------------------------------------------------------- content
 
 
-def test_legend_classes(page):
-    classes = {c["label"]: c for c in page_data(page)["classes"]}
-    assert classes["State"]["count"] == 8
-    assert classes["Bilateral partnership"]["count"] == 1
-    pairs = {(c["color"], c["shape"]) for c in classes.values()}
-    assert len(pairs) == len(classes)  # every class looks different
+def test_legend_groups(page):
+    groups = {c["key"]: c for c in page_data(page)["classes"]}
+    assert groups["state"]["count"] == 8 and groups["state"]["classes"] == ["State"]
+    assert groups["relationship"]["classes"] == ["Bilateral partnership"]
+    assert groups["organisation"]["classes"] == ["Alliance", "Informal grouping"]
+    pairs = {(c["color"], c["shape"]) for c in groups.values()}
+    assert len(pairs) == len(groups)  # every group looks different
+    # the legend follows the fixed group order, not the counts
+    order = [g.key for g in classgroups.GROUPS]
+    assert [c["key"] for c in page_data(page)["classes"]] == sorted(groups, key=order.index)
+
+
+def test_group_styles_are_the_same_in_every_page(graph):
+    """A State is the same blue dot whatever else the page holds (it used to depend on the classes present)."""
+    japan = "https://w3id.org/ip4graph/id/japan"
+    whole = {n["id"]: n["vis"] for n in page_data(viz.render_html(graph, title="t", caption="c"))["nodes"]}
+    small = net.neighbourhood(graph, japan, depth=0)
+    alone = {n["id"]: n["vis"] for n in page_data(viz.render_html(small, title="t", caption="c"))["nodes"]}
+    state = classgroups.group_by_key("state")
+    assert (whole[japan]["color"], whole[japan]["shape"]) == (alone[japan]["color"], alone[japan]["shape"])
+    assert (alone[japan]["color"]["background"], alone[japan]["shape"]) == (state.color, state.shape)
+
+
+def test_every_ontology_class_has_a_group():
+    """Groups come from the ontology's class tree: every ip4: class falls in one, by its ancestors."""
+    from rdflib import Graph
+    from rdflib.namespace import OWL, RDF
+
+    from ip4graph.namespaces import IP4
+
+    onto = Graph().parse(ROOT / "ontology" / "ip4.ttl")
+    classes = [c for c in onto.subjects(RDF.type, OWL.Class) if str(c).startswith(str(IP4))]
+    assert len(classes) > 40
+    missing = [c for c in classes if classgroups.group_of_class(c) is classgroups.OTHER]
+    assert missing == []
+    assert 8 <= len(classgroups.GROUPS) <= 12
+    assert classgroups.group_of_class(IP4.Mission).key == "event"
+    assert classgroups.group_of_class(IP4.Threat).key == "threat"
+    assert classgroups.group_of_class(IP4.MaritimeArea).key == "place"
+    # a class added under Event in a data author's ontology is an event too
+    tree = {IP4.Exercise: frozenset({IP4.Operation, IP4.Event})}
+    assert classgroups.group_of_class(IP4.Exercise, tree).key == "event"
+
+
+def test_node_size_grows_with_degree(graph):
+    data = page_data(viz.render_html(graph, title="t", caption="c"))
+    size = {n["id"].rsplit("/", 1)[-1]: n["vis"]["size"] for n in data["nodes"]}
+    linked = nx.Graph(graph.to_undirected())
+    most = max(linked, key=linked.degree).rsplit("/", 1)[-1]
+    assert size[most] == viz.MAX_SIZE  # the most linked node
+    assert size[most] > size["japan"] > size["russia"] >= viz.MIN_SIZE
+    by_betweenness = page_data(viz.render_html(graph, title="t", caption="c", size_by=viz.SizeBy.BETWEENNESS))
+    assert {n["vis"]["size"] for n in by_betweenness["nodes"]} != set(size.values())
+
+
+def test_side_panel_data_claims_and_links(graph):
+    data = page_data(viz.render_html(graph, title="t", caption="c", entity_base="/"))
+    member = next(e for e in data["edges"] if e["from"].endswith("/japan") and e["to"].endswith("/ip4"))
+    (claim,) = member["claims"]
+    assert claim["quote"].startswith("Australia, Japan, South Korea and New Zealand")
+    assert claim["certainty"] == "Stated" and claim["source"] == "NATO brief"
+    assert claim["sourceUrl"] == "/id/doc-brief" and claim["claimPage"] == "/claim/brief-p2-ip4-members"
+    japan = next(n for n in data["nodes"] if n["id"].endswith("/japan"))
+    assert japan["page"] == "/id/japan"
+    standalone = page_data(viz.render_html(graph, title="t", caption="c"))
+    assert next(n for n in standalone["nodes"] if n["id"].endswith("/japan"))["page"] == "https://w3id.org/ip4graph/id/japan"
+
+
+def test_wikidata_and_dbpedia_links_come_from_the_links_graph(dataset):
+    graph = net.project(dataset)
+    page = viz.render_html(net.neighbourhood(graph, "https://w3id.org/ip4graph/id/japan", depth=0), title="t", caption="c")
+    (japan,) = page_data(page)["nodes"]
+    assert {"label": "Wikidata Q17", "href": "https://www.wikidata.org/entity/Q17"} in japan["links"]
+    assert {"label": "DBpedia Japan", "href": "https://dbpedia.org/resource/Japan"} in japan["links"]
+
+
+def test_partnership_network_is_the_default_view_of_a_big_graph(dataset):
+    graph = net.project(dataset)
+    partners = net.partnership_network(graph)
+    groups = {d["group"] for _, d in partners.nodes(data=True)}
+    assert groups <= {"state", "organisation", "agreement", "event"}
+    assert all(partners.degree(n) > 0 for n in partners)
+    labels = {d["label"] for _, d in partners.nodes(data=True)}
+    assert {"NATO", "Japan", "Australia", "South Korea", "New Zealand", "Indo-Pacific 4"} <= labels
+    assert partners.number_of_nodes() < graph.number_of_nodes() / 3
+    data = page_data(viz.render_html(graph, title="t", caption="c"))
+    assert data["scope"] == "partnership"
+    assert {n["id"] for n in data["nodes"] if n["partnership"]} == set(partners.nodes)
+    assert page_data(viz.render_html(partners, title="t", caption="c"))["scope"] == "all"  # small: everything
+
+
+def test_depth_really_limits(dataset):
+    graph = net.project(dataset)
+    japan = "https://w3id.org/ip4graph/id/japan"
+    everything = net.neighbourhood(graph, japan, depth=2).number_of_nodes()
+    limited = net.neighbourhood(graph, japan, depth=2, hub_limit=15)
+    assert limited.number_of_nodes() < everything
+    assert max(d["distance"] for _, d in limited.nodes(data=True)) == 2
+    one = net.neighbourhood(graph, japan, depth=1, hub_limit=15)
+    assert set(one.nodes) == {japan, *nx.all_neighbors(graph, japan)}  # the first hop is never cut
+    with pytest.raises(Exception, match="hub_limit"):
+        net.neighbourhood(graph, japan, depth=1, hub_limit=-1)
+
+
+def test_focus_is_marked(graph):
+    japan = "https://w3id.org/ip4graph/id/japan"
+    data = page_data(viz.render_html(graph, title="t", caption="c", focus=japan))
+    assert data["focus"] == japan
+    node = next(n for n in data["nodes"] if n["id"] == japan)
+    assert node["vis"]["borderWidth"] == 5 and node["vis"]["font"]["bold"]
+    with pytest.raises(ExportError, match="focus"):
+        viz.render_html(graph, title="t", caption="c", focus="https://example.org/nobody")
 
 
 def test_tooltips_hold_type_dates_certainty_and_quote(page):
@@ -233,3 +340,63 @@ def test_cli_viz(tmp_path: Path):
     assert "within 1 hop of Japan" in data_["caption"]
     bad = CliRunner().invoke(main, ["--data", str(data), "viz", "--query", "no-such-query", "-o", str(out)])
     assert bad.exit_code == 2 and "no named query" in bad.output
+
+
+def test_cli_viz_params_like_query_and_stdout(tmp_path: Path):
+    """`-p NAME=VALUE` as in `ip4graph query`; without -o the page goes to standard output."""
+    from ip4graph.cli import main
+
+    data = tmp_path / "sample.trig"
+    data.write_text(SAMPLE_TRIG, encoding="utf-8")
+    base = ["--reasoning", "none", "--data", str(data), "viz"]
+    result = CliRunner().invoke(main, [*base, "--query", "describe-entity", "-p", "entity=Japan"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("<!DOCTYPE html>")
+    assert "entity = Japan" in page_data(result.output)["caption"]
+    old = CliRunner().invoke(main, [*base, "--query", "describe-entity", "-p", "entity", "Japan"])
+    assert old.exit_code == 2
+    bad = CliRunner().invoke(main, [*base, "--query", "describe-entity", "-p", "entity"])
+    assert bad.exit_code == 2 and "NAME=VALUE" in bad.output
+
+
+def test_cli_viz_focus_in_the_partnership_network(tmp_path: Path):
+    from ip4graph.cli import main
+
+    out = tmp_path / "japan.html"
+    result = CliRunner().invoke(main, ["--reasoning", "none", "viz", "--focus", "Japan", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = page_data(out.read_text())
+    assert data["focus"] == "https://w3id.org/ip4graph/id/japan"
+    assert len(data["nodes"]) < 20 and "partnership network" in data["caption"]
+    wide = CliRunner().invoke(main, ["--reasoning", "none", "viz", "--focus", "Japan", "--scope", "all", "--depth", "2"])
+    assert wide.exit_code == 0
+    assert len(page_data(wide.output)["nodes"]) < 150  # 154 of 161 without the hub limit
+
+
+def test_analyze_help_says_analyse():
+    from ip4graph.cli import main
+
+    text = CliRunner().invoke(main, ["analyze", "centrality", "--help"]).output
+    assert "whose result to analyse" in text and "whose result to draw" not in text
+    assert "whose result to draw" in CliRunner().invoke(main, ["viz", "--help"]).output
+
+
+@pytest.mark.parametrize("path", [["viz"], ["timeline"], ["analyze"], ["analyze", "centrality"], ["analyze", "paths"],
+                                  ["analyze", "communities"], ["analyze", "bridges"]])
+def test_help_examples_run(path, tmp_path, monkeypatch):
+    """Every example in the help of the graph commands runs (in a scratch directory)."""
+    import shlex
+
+    from ip4graph.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "build").mkdir()
+    (tmp_path / "my-query.rq").write_text("CONSTRUCT { ?s ip4:memberOf ?o } WHERE { ?s ip4:memberOf ?o }")
+    text = CliRunner().invoke(main, [*path, "--help"]).output
+    examples = [line.strip() for line in text.split("Example:", 1)[1].splitlines() if line.strip().startswith("ip4graph ")]
+    assert examples
+    for example in examples:
+        args = shlex.split(example.split(" > ", 1)[0])[1:]
+        result = CliRunner().invoke(main, ["--reasoning", "none", *args])
+        assert result.exit_code in (0, 1), (example, result.output)  # 1: `paths` found no path
+

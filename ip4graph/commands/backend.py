@@ -109,7 +109,9 @@ def generate_cmd(triples: int, seed: int, out: Path) -> None:
     try:
         if triples < 1:
             raise click.BadParameter("must be at least 1", param_hint="--triples")
-        n = write_generated(out, triples, seed=seed)
+        with click.progressbar(length=triples, label=f"generating about {triples} quads", file=sys.stderr,
+                               show_pos=True) as bar:
+            n = write_generated(out, triples, seed=seed, progress=lambda done: bar.update(min(done, triples) - bar.pos))
     except Ip4GraphError as exc:
         fail(exc)
         return

@@ -68,6 +68,17 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default=None,
               help="table (default for SELECT/ASK), csv, tsv, json, xml; ttl (default for CONSTRUCT), nt, jsonld.")
 @click.option("--iris", is_flag=True, help="In tables, show CURIEs/IRIs instead of labels.")
+@click.option("--labels/--no-labels", default=None,
+              help="csv, tsv, json, xml: add a label column after each IRI column (?x, ?xLabel). "
+                   "Tables show labels unless --no-labels (the same as --iris).")
+@click.option("--lang", type=click.Choice(["en", "fr", "ja", "ko"]), default="en", show_default=True,
+              help="The language of labels (English when an entity has no label in it).")
+@click.option("--cite", is_flag=True,
+              help="Add to each row the claims that support it: claim, source, paragraph, quote, certainty "
+                   "(see docs/citations.md).")
+@click.option("--width", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Tables: cut cells longer than this (0 = never cut).")
+@click.option("--wrap", is_flag=True, help="Tables: wrap long cells onto more lines instead of cutting them.")
 @click.option("--view", type=click.Choice([v.value for v in View]), default=None,
               help="all = asserted + inferred (default); asserted = as loaded.")
 @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
@@ -85,7 +96,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Same as the global --dialect.")
 @pass_state
 def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str | None, file: Path | None,
-              fmt: str | None, iris: bool, view: str | None, timeout: float, endpoint_specs: tuple[str, ...],
+              fmt: str | None, iris: bool, labels: bool | None, lang: str, cite: bool, width: int, wrap: bool,
+              view: str | None, timeout: float, endpoint_specs: tuple[str, ...],
               limit: int | None, offset: int | None,
               backend: str | None, store: Path | None, sparql_endpoint: str | None, dialect: str | None) -> None:
     """Run a named query, or ad-hoc SPARQL from -e, --file or standard input.
@@ -100,7 +112,10 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
       ip4graph query agreements-between -p a=NATO -p b=japon --format csv
       ip4graph query -e 'SELECT ?s WHERE { ?s ip4:memberOf ip4d:ip4 }'
       echo 'ASK { ip4d:nato ip4:plansPresenceIn ip4d:indo-pacific }' | ip4graph query
+      ip4graph query ip4-members --cite --wrap
+      ip4graph query ip4-members --format csv --labels --lang fr --cite
     """
+    shown = dict(iris=iris or labels is False, labels=bool(labels), lang=lang, cite=cite, width=width, wrap=wrap)
     try:
         given = _parse_params(params)
         sources = [x for x in (name, expr, file) if x]
@@ -121,13 +136,22 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
         kg = open_kg(state)
         chosen_view = View(view) if view else None
         if name:
+            named = kg.catalog.get(name)
             endpoints = None
-            if endpoint_specs:
-                from .. import federation
+            offline = None
+            if endpoint_specs or named.kind == "federated" or "SERVICE" in named.text.upper():
+                from .. import federation  # imported only for queries that may federate
 
-                endpoints = federation.parse_endpoints(endpoint_specs)
-            result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints,
-                              limit=limit, offset=offset)
+                endpoints = federation.parse_endpoints(endpoint_specs) if endpoint_specs else None
+                if federation.needs_offline(named.text, endpoints):  # never the network unasked
+                    offline = federation.run_offline(kg, name, params=given, view=chosen_view, timeout=timeout)
+                    click.echo(offline.note(), err=True)
+            if offline is not None:
+                result = offline.result
+            else:
+                result = kg.query(name, params=given, view=chosen_view, timeout=timeout, endpoints=endpoints,
+                                  limit=limit, offset=offset)
+            text, bindings = named.text, (named.bindings(kg.index, given) if cite else {})
         else:
             bindings = {k: adhoc_term(kg.index, v) for k, v in given.items()}
             from ..backends.sparqltext import with_limit
@@ -135,11 +159,29 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
             result = kg.run(with_limit(text, limit=limit, offset=offset), bindings=bindings,
                             view=chosen_view or View.ALL, timeout=timeout, source=source)
         out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
-        click.echo(result.serialize(out_fmt, iris=iris))
+        needs_data = cite or bool(labels)  # citations and label columns read the asserted graphs
+        click.echo(present(result, out_fmt, query=text, bindings=bindings,
+                           source=kg.asserted if needs_data else None, **shown))
     except Ip4GraphError as exc:
         fail(exc)
         return
     sys.exit(EXIT_OK if result else EXIT_FAIL)
+
+
+def load_catalog_text(name: str) -> str:
+    from ..catalog import load_catalog
+
+    return load_catalog().get(name).text
+
+
+def present(result, fmt: OutputFormat, *, iris: bool, labels: bool, lang: str, cite: bool, width: int, wrap: bool,
+            query: str | None, bindings, source=None) -> str:
+    """The text of ``result`` in ``fmt`` with the citations and label columns asked for."""
+    if cite:
+        result = result.cite(source, query=query, bindings=bindings)
+    if labels and fmt is not OutputFormat.TABLE:
+        result = result.with_labels(source, lang=lang)
+    return result.serialize(fmt, iris=iris, width=width or None, wrap=wrap, lang=lang)
 
 
 def read_query_file(path: Path) -> str:
@@ -162,18 +204,27 @@ def read_query_file(path: Path) -> str:
 
 
 def adhoc_term(graph, value: str):
-    """Ad-hoc parameters: an IRI/CURIE, an N3 literal ("x"@en, 5), or an entity label."""
+    """Ad-hoc parameters: an IRI/CURIE, an N3 literal ("x"@en, 5), or an entity label.
+
+    ``graph`` is an rdflib graph or a store lookup (:class:`ip4graph.kg.StoreLookup`).
+    """
     iri = expand_iri(value)
     if iri is not None:
         return iri
     text = value.strip()
     if text.startswith('"') or text.replace("-", "", 1).isdigit() or text in ("true", "false"):
+        from rdflib import Graph
+
+        from ..namespaces import bind_prefixes
+
+        nsm = Graph()
+        bind_prefixes(nsm)
         try:
-            return from_n3(text, nsm=graph.namespace_manager)
+            return from_n3(text, nsm=nsm.namespace_manager)
         except Exception as exc:
             raise ParameterError(f"cannot read {value!r} as an RDF literal", hint='e.g. "text"@en, 2016 or true') from exc
     try:
-        return resolve_entity(graph, text)
+        return graph.resolve(text) if hasattr(graph, "resolve") and not hasattr(graph, "triples") else resolve_entity(graph, text)
     except ParameterError:
         return Literal(text)
 
