@@ -4,6 +4,7 @@ Outputs (each written atomically):
 
 * ``ip4graph.trig``: the reasoned dataset (asserted graphs plus ``ip4g:inferred``)
 * ``graph.html``: the interactive, self-contained relationship graph
+* ``timeline.html``: the self-contained timeline of events, agreements, summits and missions
 * ``void.ttl``: the VoID/DCAT description of the dataset
 * ``report.md``: every named query's question and answer (federated queries are listed, not run)
 * ``validation.txt``: the SHACL report
@@ -58,6 +59,12 @@ def build(kg: KnowledgeGraph, out_dir: str | Path, *, timeout: float = 30.0) -> 
                 f"{graph.number_of_edges()} links); hedged statements dashed.",
     )
     outputs["graph"] = write_atomic(out / "graph.html", page)
+    from .timeline import render_timeline, timeline_items
+
+    outputs["timeline"] = write_atomic(out / "timeline.html", render_timeline(
+        graph, title="NATO and the Indo-Pacific 4: timeline",
+        caption=f"{len(timeline_items(graph))} dated events, agreements, summits, missions and partnerships "
+                "of the asserted data."))
     lines = ["# ip4graph: answers to the named queries", "",
              f"{stats.asserted} asserted and {stats.inferred} inferred triples; "
              f"{stats.claims} claims; validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'}.", ""]

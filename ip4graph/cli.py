@@ -26,7 +26,7 @@ COMMAND_HOMES = {
     "validate": "ip4graph.commands.core", "stats": "ip4graph.commands.core",
     "build": "ip4graph.commands.core", "docs": "ip4graph.commands.core",
     "queries": "ip4graph.commands.query", "query": "ip4graph.commands.query", "why": "ip4graph.commands.query",
-    "viz": "ip4graph.commands.viz", "analyze": "ip4graph.commands.viz",
+    "viz": "ip4graph.commands.viz", "analyze": "ip4graph.commands.viz", "timeline": "ip4graph.commands.viz",
     "export": "ip4graph.commands.linked", "describe": "ip4graph.commands.linked",
     "links": "ip4graph.commands.linked", "enrich": "ip4graph.commands.linked",
     "load": "ip4graph.commands.backend", "generate": "ip4graph.commands.backend",
