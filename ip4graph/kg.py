@@ -145,7 +145,7 @@ class KnowledgeGraph:
         self._catalog = catalog
         self._asserted: Dataset | None = None
         self._inferred: Graph | None = None
-        self._index: Graph | None = None
+        self._index: StoreLookup | None = None
         self._mem: object | None = None
         self._lock = threading.Lock()
 
@@ -201,7 +201,7 @@ class KnowledgeGraph:
             inputs = Inputs.of(list(paths) if paths is not None else None,  # type: ignore[arg-type]
                                ontology if ontology is not True else True,  # type: ignore[arg-type]
                                reasoning=reasoning, reasoner=reasoner)
-            engine, _report = open_compiled(inputs, cache=cache)
+            engine, _report = open_compiled(inputs, cache=cache, cache_dir=cache_dir)
             return cls(reasoning=reasoning, backend=engine)
         if chosen == "oxigraph":
             from .backends.oxigraph import OxigraphBackend

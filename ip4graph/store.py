@@ -178,7 +178,7 @@ def clean(root: Path, *, keep: Path | None = None) -> None:
         shutil.rmtree(d, ignore_errors=True)
 
 
-def compile_store(inputs: Inputs, target: Path, *, cache: bool = True) -> dict[str, int]:
+def compile_store(inputs: Inputs, target: Path, *, cache: bool = True, cache_dir: Path | None = None) -> dict[str, int]:
     """Parse, reason and bulk-load ``inputs`` into a new Oxigraph store at ``target`` (must not exist).
 
     Built in ``target.tmp-PID`` and renamed into place once complete.
@@ -191,7 +191,7 @@ def compile_store(inputs: Inputs, target: Path, *, cache: bool = True) -> dict[s
     shutil.rmtree(tmp, ignore_errors=True)
     fingerprint = inputs.fingerprint()
     kg = KnowledgeGraph.open(list(inputs.data), ontology=inputs.ontology if inputs.ontology else False,
-                             reasoning=inputs.reasoning, cache=cache, reasoner=inputs.reasoner,
+                             reasoning=inputs.reasoning, cache=cache, cache_dir=cache_dir, reasoner=inputs.reasoner,
                              backend="memory")
     try:
         store = OxigraphBackend(tmp, create=True)
@@ -215,7 +215,7 @@ def compile_store(inputs: Inputs, target: Path, *, cache: bool = True) -> dict[s
     return {k: int(v) for k, v in (counts.get("counts") or {}).items()}  # type: ignore[union-attr]
 
 
-def open_compiled(inputs: Inputs, *, root: Path | None = None, cache: bool = True,
+def open_compiled(inputs: Inputs, *, root: Path | None = None, cache: bool = True, cache_dir: Path | None = None,
                   rebuild: bool = True) -> tuple["object", CompileReport]:
     """The compiled store for ``inputs`` (built first when missing or stale), opened read-only.
 
@@ -237,7 +237,7 @@ def open_compiled(inputs: Inputs, *, root: Path | None = None, cache: bool = Tru
             raise DatasetError(f"no compiled store for these inputs under {base}",
                                hint="run `ip4graph build` first")
         base.mkdir(parents=True, exist_ok=True)
-        counts = compile_store(inputs, path, cache=cache)
+        counts = compile_store(inputs, path, cache=cache, cache_dir=cache_dir)
         built = True
         clean(base, keep=path)
     backend = OxigraphBackend(path, read_only=True)
