@@ -151,18 +151,17 @@ class Pages:
         from .app import Response, render
 
         ds = self.endpoint.dataset()
-        with self.endpoint._rw.read():  # noqa: SLF001
-            known = _mentioned(ds, iri)
-            if not known:
-                return self.not_found(str(iri))
-            if fmt is None and wants_html(accept):
-                body = entity_html(ds, iri)
-                return Response(200, body.encode("utf-8"), "text/html; charset=utf-8",
-                                {"Vary": "Accept", "Content-Security-Policy": PAGE_CSP})
-            wire = negotiate(accept, GRAPH_WIRES, override=fmt)
-            if wire is None:
-                return Response.text(406, "ask for text/html or one of: " + ", ".join(w.value for w in GRAPH_WIRES))
-            g = entity_graph(ds, iri)
+        known = _mentioned(ds, iri)
+        if not known:
+            return self.not_found(str(iri))
+        if fmt is None and wants_html(accept):
+            body = entity_html(ds, iri)
+            return Response(200, body.encode("utf-8"), "text/html; charset=utf-8",
+                            {"Vary": "Accept", "Content-Security-Policy": PAGE_CSP})
+        wire = negotiate(accept, GRAPH_WIRES, override=fmt)
+        if wire is None:
+            return Response.text(406, "ask for text/html or one of: " + ", ".join(w.value for w in GRAPH_WIRES))
+        g = entity_graph(ds, iri)
         return Response(200, render(QueryResult("DESCRIBE", graph=g), wire).encode("utf-8"),
                         f"{wire.value}; charset=utf-8", {"Vary": "Accept", "Access-Control-Allow-Origin": "*"})
 
@@ -182,23 +181,22 @@ class Pages:
             return Response.text(400, "depth must be a whole number")
         if not 0 <= depth <= 3:
             return Response.text(400, "depth must be between 0 and 3")
-        with self.endpoint._rw.read():  # noqa: SLF001
-            graph = self.projection()
-            if focus:
-                try:
-                    focus = net.resolve_node(graph, focus)  # an IRI, a CURIE or a label
-                except Ip4GraphError:
-                    return self.not_found(f"/graph?focus={focus}")
-                sub = net.neighbourhood(graph, focus, depth=depth)
-                name = sub.nodes[focus].get("label", focus)
-                hops = "hop" if depth == 1 else "hops"
-                title, caption = str(name), f"Everything within {depth} {hops} of {name}"
-            else:
-                sub, title, caption = graph, "ip4graph", "The whole graph: asserted facts"
+        graph = self.projection()
+        if focus:
             try:
-                page = viz.render_html(sub, title=title, caption=caption)
-            except Ip4GraphError as exc:
-                return Response.text(500, str(exc))
+                focus = net.resolve_node(graph, focus)  # an IRI, a CURIE or a label
+            except Ip4GraphError:
+                return self.not_found(f"/graph?focus={focus}")
+            sub = net.neighbourhood(graph, focus, depth=depth)
+            name = sub.nodes[focus].get("label", focus)
+            hops = "hop" if depth == 1 else "hops"
+            title, caption = str(name), f"Everything within {depth} {hops} of {name}"
+        else:
+            sub, title, caption = graph, "ip4graph", "The whole graph: asserted facts"
+        try:
+            page = viz.render_html(sub, title=title, caption=caption)
+        except Ip4GraphError as exc:
+            return Response.text(500, str(exc))
         return Response(200, page.encode("utf-8"), "text/html; charset=utf-8")
 
     # ------------------------------------------------------------------ UI

@@ -243,7 +243,8 @@ def parse_binding(name: str, value: str, nsm: object) -> Node:
     return term
 
 
-def service_description(endpoint: str, *, update: bool, named_graphs: list[Node], triples: int) -> Graph:
+def service_description(endpoint: str, *, update: bool, federation: bool, named_graphs: list[Node],
+                        triples: int) -> Graph:
     """The SPARQL 1.1 Service Description of the endpoint."""
     g = Graph()
     bind_prefixes(g)
@@ -257,7 +258,8 @@ def service_description(endpoint: str, *, update: bool, named_graphs: list[Node]
     if update:
         g.add((svc, SD.supportedLanguage, SD.SPARQL11Update))
     g.add((svc, SD.feature, SD.UnionDefaultGraph))
-    g.add((svc, SD.feature, SD.BasicFederatedQuery))
+    if federation:  # SERVICE is refused unless the server was started with --allow-service
+        g.add((svc, SD.feature, SD.BasicFederatedQuery))
     for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
         g.add((svc, SD.resultFormat, FORMATS_NS[fmt]))
@@ -275,3 +277,42 @@ def service_description(endpoint: str, *, update: bool, named_graphs: list[Node]
             g.add((ng, RDF.type, SD.NamedGraph))
             g.add((ng, SD.name, name))
     return g
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"'})
+_ABBREVIATED = {
+    str(XSD.integer): re.compile(r"[+-]?\d+"),
+    str(XSD.decimal): re.compile(r"[+-]?\d*\.\d+"),
+    str(XSD.double): re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+"),
+    str(XSD.boolean): re.compile(r"true|false"),
+}
+
+
+def tsv_term(term: Node | None) -> str:
+    """One RDF term as a SPARQL 1.1 TSV field: Turtle syntax on one line (no triple quotes)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        lexical = str(term)
+        dt = str(term.datatype) if term.datatype else None
+        if dt in _ABBREVIATED and _ABBREVIATED[dt].fullmatch(lexical):
+            return lexical
+        text = '"' + lexical.translate(_TSV_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if dt and dt != str(XSD.string):
+            return f"{text}^^<{dt}>"
+        return text
+    return str(term)
+
+
+def results_tsv(variables: list[str], rows: list[list[Node | None]]) -> str:
+    """SPARQL 1.1 Query Results TSV: a header of ``?var`` names, then one line per solution."""
+    out = ["\t".join("?" + v for v in variables)]
+    for row in rows:
+        out.append("\t".join(tsv_term(t) for t in row))
+    return "\n".join(out) + "\n"

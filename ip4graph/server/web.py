@@ -1,0 +1,420 @@
+"""HTTP for the endpoint: a Starlette app served by uvicorn (h11), requests run in worker processes.
+
+:func:`create_app` builds the ASGI app from an :class:`~.app.EndpointConfig` and a
+:class:`~.workers.WorkerPool`; the routes are the list :data:`ROUTES`. The server process
+only reads requests, applies the cheap limits and serves the static assets; every query,
+entity page, graph view and the editor page run in a worker under the time and memory limits.
+
+Before a request reaches a worker:
+
+* the body is read up to ``max_body`` bytes (413 beyond, chunked bodies counted too);
+* the SPARQL Protocol operation is read (400 / 415 for protocol errors, non-UTF-8 text);
+* the query or update text passes :func:`ip4graph.sparqllimits.check_limits` (400 naming the limit).
+
+An error answered by the server itself (4xx for a malformed request) closes the connection,
+so that nothing left in it is read as another request. The HTTP/1.1 protocol layer
+(:class:`CappedH11Protocol`) refuses a request with two ``Content-Length`` headers (h11 itself
+refuses conflicting ones and merges equal ones, which a proxy in front might not) and caps
+the connections one client address may hold open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response as HTTPResponse
+from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from ..kg import KnowledgeGraph
+from ..sparqllimits import QueryLimitError, check_limits
+from . import pages
+from .app import TRUNCATED_HEADER, Endpoint, EndpointConfig, Response
+from .guard import Refused
+from .protocol import read_operation
+from .workers import PoolBusy, WorkerCrashed, WorkerMemoryError, WorkerPool, WorkerTimeout
+
+log = logging.getLogger("ip4graph.server")
+
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+_EXPOSE = f"{TRUNCATED_HEADER}, X-Ip4graph-Error-Line, X-Ip4graph-Error-Column, X-Ip4graph-Limit"
+
+
+@dataclass
+class Counters:
+    queries: int = 0
+    pages: int = 0
+    updates: int = 0
+    refused: int = 0
+    limited: int = 0
+    errors: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+    memory: int = 0
+    busy: int = 0
+    truncated: int = 0
+
+
+@dataclass
+class State:
+    config: EndpointConfig
+    pool: WorkerPool
+    counters: Counters = field(default_factory=Counters)
+    running: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, name: str) -> None:
+        with self.lock:
+            setattr(self.counters, name, getattr(self.counters, name) + 1)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _to_http(resp: Response, *, close: bool = False, cors: bool = False) -> HTTPResponse:
+    headers = {**SECURITY_HEADERS, **resp.headers}
+    if cors:
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers.setdefault("Access-Control-Expose-Headers", _EXPOSE)
+    if close:
+        headers["Connection"] = "close"
+    out = HTTPResponse(resp.body, status_code=resp.status, headers=headers)
+    out.headers["content-type"] = resp.content_type
+    return out
+
+
+def _base(request: Request) -> str:
+    host = request.headers.get("host", "")
+    if not host or not all(c.isalnum() or c in ".-:[]" for c in host):
+        server = request.scope.get("server") or ("127.0.0.1", 0)
+        host = f"{server[0]}:{server[1]}"
+    return f"http://{host}"
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it is larger than ``limit`` bytes."""
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > limit:
+        return None
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _limit_response(exc: QueryLimitError) -> Response:
+    return Response.text(400, f"{exc}\n(line {exc.lineno}, column {exc.offset})",
+                         **{"X-Ip4graph-Limit": exc.limit, "X-Ip4graph-Error-Line": str(exc.lineno),
+                            "X-Ip4graph-Error-Column": str(exc.offset)})
+
+
+async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> Response:
+    cfg = state.config
+    with state.lock:
+        state.running += 1
+    try:
+        resp: Response = await anyio.to_thread.run_sync(
+            lambda: state.pool.call(name, args, timeout=cfg.timeout or None))
+    except WorkerTimeout:
+        state.count("timeouts")
+        return Response.text(503, f"the request ran longer than {cfg.timeout:g} s and was stopped "
+                             f"(the query ran longer than {cfg.timeout:g} s)\n"
+                             "hint: narrow the query (add a LIMIT, bind more variables)", **{"Retry-After": "1"})
+    except WorkerMemoryError:
+        state.count("memory")
+        return Response.text(503, f"the request needed more than {cfg.memory_mb} MiB and was stopped\n"
+                             "hint: narrow the query (add a LIMIT, avoid building long strings)")
+    except WorkerCrashed as exc:
+        state.count("crashes")
+        log.error("%s", exc)
+        return Response.text(502, "the worker process running this request died; the request was not answered "
+                             "(the server goes on)")
+    except PoolBusy:
+        state.count("busy")
+        return Response.text(503, "all query workers are busy; try again", **{"Retry-After": "1"})
+    finally:
+        with state.lock:
+            state.running -= 1
+    state.count(counter)
+    if TRUNCATED_HEADER in resp.headers:
+        state.count("truncated")
+    if resp.status in (401, 403):
+        state.count("refused")
+    elif resp.status >= 400:
+        state.count("errors")
+    return resp
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+async def sparql(request: Request) -> HTTPResponse:
+    state: State = request.app.state.ip4
+    cfg = state.config
+    method = request.method
+    if method == "OPTIONS":
+        return _to_http(Response(204, headers={"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                                               "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+                                               "Access-Control-Max-Age": "600"}), cors=True)
+    body = b""
+    if method == "POST":
+        try:
+            got = await _read_body(request, cfg.max_body)
+        except ClientDisconnect:
+            return HTTPResponse(status_code=400)
+        if got is None:
+            return _to_http(Response.text(413, f"request body larger than {cfg.max_body} bytes"), close=True)
+        body = got
+    try:
+        op = read_operation("POST" if method == "POST" else "GET", request.url.query,
+                            request.headers.get("content-type"), body)
+    except Refused as exc:
+        state.count("errors")
+        return _to_http(Response.text(exc.status, exc.message), close=True, cors=True)
+    accept = request.headers.get("accept")
+    if op.empty and method != "POST" and pages.browser_wants_html(accept):
+        return _to_http(Response(303, headers={"Location": "/"}), cors=True)
+    if op.empty and method == "POST":
+        return _to_http(Response.text(400, "the request has no query or update parameter"), close=True, cors=True)
+    text = op.query if op.query is not None else op.update
+    if text is not None:
+        try:
+            check_limits(text, max_bytes=cfg.max_query_bytes, max_depth=cfg.max_depth,
+                         max_patterns=cfg.max_patterns, source="query" if op.query is not None else "update")
+        except QueryLimitError as exc:
+            state.count("limited")
+            return _to_http(_limit_response(exc), cors=True)
+    base = _base(request)
+    if op.update is not None:
+        return _to_http(await _update(state, op, request.headers.get("authorization"), base), cors=True)
+    resp = await _in_worker(state, "query", (op, accept, base), counter="queries")
+    return _to_http(resp, cors=True)
+
+
+async def _update(state: State, op: Any, authorization: str | None, base: str) -> Response:
+    cfg = state.config
+    if not cfg.allow_update:
+        state.count("refused")
+        return Response.text(403, "SPARQL Update is disabled: this endpoint is read-only "
+                             "(start it with --allow-update --token T to accept updates)")
+    given = (authorization or "").strip()
+    if not given.lower().startswith("bearer "):
+        state.count("refused")
+        return Response.text(401, "SPARQL Update needs the header Authorization: Bearer <token>",
+                             **{"WWW-Authenticate": 'Bearer realm="ip4graph"'})
+    if not hmac.compare_digest(given[7:].strip().encode(), (cfg.token or "").encode()):
+        state.count("refused")
+        return Response.text(403, "wrong token for SPARQL Update")
+    resp: Response = await anyio.to_thread.run_sync(lambda: state.pool.call_in_zygote("update", (op, base)))
+    if resp.status < 300:
+        state.count("updates")
+    return resp
+
+
+async def status(request: Request) -> HTTPResponse:
+    state: State = request.app.state.ip4
+    cfg = state.config
+    with state.lock:
+        body = {
+            "running": state.running,
+            "workers": cfg.workers,
+            "worker_pids": state.pool.pids,
+            "idle_workers": state.pool.idle,
+            "worker_restarts": state.pool.restarts,
+            "timeout": cfg.timeout,
+            "max_rows": cfg.max_rows,
+            "memory_mb": cfg.memory_mb,
+            "update": cfg.allow_update,
+            "counters": state.counters.__dict__.copy(),
+        }
+    return HTTPResponse(json.dumps(body), media_type="application/json", headers=SECURITY_HEADERS)
+
+
+_static = pages.Pages(None)  # type: ignore[arg-type]  # static files need no graph
+
+
+async def static(request: Request) -> HTTPResponse:
+    return _to_http(_static.static(request.url.path))
+
+
+async def page(request: Request) -> HTTPResponse:
+    state: State = request.app.state.ip4
+    if request.method not in ("GET", "HEAD"):
+        return _to_http(Response.text(405, f"{request.method} is accepted at /sparql only", Allow="GET, HEAD"),
+                        close=True)
+    path = request.url.path
+    if path == "/favicon.ico":
+        return _to_http(Response(204, headers={"Cache-Control": "max-age=86400"}))
+    resp = await _in_worker(state, "page", (path, request.url.query, request.headers.get("accept"), _base(request)),
+                            counter="pages")
+    return _to_http(resp)
+
+
+async def not_allowed(request: Request) -> HTTPResponse:
+    return _to_http(Response.text(405, "method not allowed", Allow="GET, HEAD, POST, OPTIONS"), close=True)
+
+
+ROUTES = [
+    Route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"]),
+    Route("/sparql", not_allowed, methods=["PUT", "DELETE", "PATCH"]),
+    Route("/status", status, methods=["GET", "HEAD"]),
+    *[Route(p, static, methods=["GET", "HEAD"]) for p in pages.STATIC],
+    Route("/{path:path}", page, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
+]
+
+
+def create_app(config: EndpointConfig, pool: WorkerPool) -> Starlette:
+    """The ASGI app: :data:`ROUTES` over ``pool`` with the limits of ``config``."""
+    app = Starlette(routes=ROUTES)
+    app.state.ip4 = State(config, pool)
+    return app
+
+
+# --------------------------------------------------------------------------- protocol layer
+
+_DUPLICATE_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?content-length[ \t]*:", re.I)
+
+
+def capped_protocol(limit: int) -> type[H11Protocol]:
+    """uvicorn's h11 protocol with a per-client-address connection cap and a duplicate Content-Length check."""
+    open_by_client: Counter[str] = Counter()
+
+    class CappedH11Protocol(H11Protocol):
+        _ip4_client: str | None = None
+        _ip4_tail = b""
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            peer = transport.get_extra_info("peername")
+            client = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+            if open_by_client[client] >= limit:
+                body = b"too many open connections from your address\n"
+                transport.write(b"HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+                                b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                transport.close()
+                return
+            open_by_client[client] += 1
+            self._ip4_client = client
+            super().connection_made(transport)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._ip4_client is not None:
+                open_by_client[self._ip4_client] -= 1
+                if open_by_client[self._ip4_client] <= 0:
+                    del open_by_client[self._ip4_client]
+                self._ip4_client = None
+                super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            window = self._ip4_tail + data
+            if _DUPLICATE_LENGTH.search(window):
+                body = b"two Content-Length headers: send one\n"
+                self.transport.write(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+                                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                self.transport.close()
+                return
+            self._ip4_tail = window[-8192:]
+            super().data_received(data)
+
+    return CappedH11Protocol
+
+
+# --------------------------------------------------------------------------- server
+
+
+class EndpointServer:
+    """The endpoint: worker pool, app and a bound uvicorn server (call :meth:`serve_forever`)."""
+
+    def __init__(self, kg: KnowledgeGraph, config: EndpointConfig | None = None) -> None:
+        import uvicorn
+
+        self.config = config or EndpointConfig()
+        endpoint = Endpoint(kg, self.config)
+        # Fork the zygote now: the graph is loaded and this process has started no server threads yet.
+        self.pool = WorkerPool(endpoint.run_job, size=self.config.workers,
+                               memory=self.config.memory_mb * 1024 * 1024 if self.config.memory_mb else None,
+                               queue_timeout=self.config.queue_timeout)
+        try:
+            family = socket.AF_INET6 if ":" in self.config.host else socket.AF_INET
+            self.socket = socket.socket(family, socket.SOCK_STREAM)
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.socket.bind((self.config.host, self.config.port))
+            self.socket.listen(256)
+        except OSError:
+            self.pool.close()
+            raise
+        self.app = create_app(self.config, self.pool)
+        uconfig = uvicorn.Config(
+            self.app, http=capped_protocol(self.config.max_connections_per_client), lifespan="off",
+            log_level="warning", access_log=False, server_header=False, date_header=False,
+            timeout_keep_alive=15, limit_concurrency=1000, h11_max_incomplete_event_size=16 * 1024,
+        )
+        self.server = uvicorn.Server(uconfig)
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        host, port = self.socket.getsockname()[:2]
+        return host, port
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"http://{host}:{port}"
+
+    def serve_forever(self) -> None:
+        self.server.run(sockets=[self.socket])
+
+    def shutdown(self) -> None:
+        self.server.should_exit = True
+
+    def server_close(self) -> None:
+        self.pool.close()
+        self.socket.close()
+
+
+def make_server(kg: KnowledgeGraph, config: EndpointConfig | None = None) -> EndpointServer:
+    """A bound (not yet serving) server; call ``serve_forever()`` or use :func:`serve_in_thread`."""
+    return EndpointServer(kg, config)
+
+
+@contextmanager
+def serve_in_thread(kg: KnowledgeGraph, config: EndpointConfig | None = None) -> Iterator[EndpointServer]:
+    """Serve in a background thread for the duration of a ``with`` block (tests, benchmarks).
+
+    >>> from ip4graph.server import EndpointConfig, serve_in_thread
+    >>> # with serve_in_thread(kg, EndpointConfig(port=0)) as server: print(server.url)
+    """
+    server = make_server(kg, config)
+    thread = threading.Thread(target=server.serve_forever, name="ip4graph-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+
+
+__all__ = ["ROUTES", "EndpointServer", "create_app", "make_server", "serve_in_thread"]
