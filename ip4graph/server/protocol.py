@@ -172,12 +172,21 @@ def read_operation(method: str, query_string: str, content_type: str | None, bod
     media = _media(content_type)
     direct: tuple[str, str] | None = None
     if method == "POST":
+        charset = _charset(content_type).lower().replace("_", "-")
+        if charset not in ("utf-8", "utf8", "us-ascii", "ascii"):
+            raise Refused(f"the request body is declared as {charset}: SPARQL requests are UTF-8 "
+                          "(send the text encoded as UTF-8, charset=UTF-8)", status=400)
         try:
-            text = body.decode(_charset(content_type))
-        except (UnicodeDecodeError, LookupError):
-            raise Refused("the request body is not valid text in its declared charset", status=400) from None
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Refused(f"the request body is not valid UTF-8 (byte {exc.start + 1}): "
+                          "SPARQL requests are UTF-8", status=400) from None
         if media == _FORM:
-            params += parse_qsl(text, keep_blank_values=True)
+            try:
+                params += parse_qsl(text, keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise Refused("a form field is not valid UTF-8 once percent-decoded: SPARQL requests are UTF-8",
+                              status=400) from None
         elif media == "application/sparql-query":
             direct = ("query", text)
         elif media == "application/sparql-update":

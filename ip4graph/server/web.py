@@ -233,6 +233,7 @@ async def _update(state: State, op: Any, authorization: str | None, base: str) -
 async def status(request: Request) -> HTTPResponse:
     state: State = request.app.state.ip4
     cfg = state.config
+    await anyio.to_thread.run_sync(state.pool.check)
     with state.lock:
         body = {
             "running": state.running,

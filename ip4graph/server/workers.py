@@ -25,6 +25,7 @@ import os
 import pickle
 import queue
 import resource
+import select
 import signal
 import socket
 import struct
@@ -165,6 +166,17 @@ def _zygote_main(ctrl: socket.socket, runner: Callable[[str, tuple], Any], memor
         os._exit(code)
 
 
+def _alive(sock: socket.socket) -> bool:
+    """Whether an idle worker's socket is still open (a dead worker's end reads as end-of-file)."""
+    try:
+        ready, _, _ = select.select([sock], [], [], 0)
+        if not ready:
+            return True
+        return sock.recv(1, socket.MSG_PEEK) != b""
+    except OSError:
+        return False
+
+
 @dataclass
 class _Worker:
     pid: int
@@ -254,10 +266,16 @@ class WorkerPool:
             WorkerCrashed: the worker died while running the job.
             WorkerMemoryError: the job ran out of the worker's memory cap.
         """
-        try:
-            worker = self._idle.get(timeout=self.queue_timeout)
-        except queue.Empty:
-            raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_timeout:g} s") from None
+        deadline = time.monotonic() + self.queue_timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_timeout:g} s") from None
+            if _alive(worker.sock):
+                break
+            self.crashes += 1  # died while idle (killed from outside): no request pays for it
+            self._replace(worker, kill=True)
         started = time.monotonic()
         try:
             worker.sock.settimeout(timeout if timeout and timeout > 0 else None)
@@ -297,6 +315,24 @@ class WorkerPool:
         if kind == "error":
             raise RuntimeError(value)
         return value
+
+    def check(self) -> int:
+        """Replace idle workers that died (killed from outside); returns how many were replaced."""
+        idle = []
+        while True:
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        dead = 0
+        for worker in idle:
+            if _alive(worker.sock):
+                self._idle.put(worker)
+            else:
+                dead += 1
+                self.crashes += 1
+                self._replace(worker, kill=True)
+        return dead
 
     def renew(self) -> None:
         """Replace every worker by a fresh fork of the zygote (busy ones when they finish)."""

@@ -1,0 +1,263 @@
+"""``ip4graph serve`` attacked on loopback the way a public endpoint is: each attack is refused or bounded.
+
+The server runs in a background thread of this process (its workers are forked processes),
+on 127.0.0.1, over the fixture of ``tests/test_server.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from test_server import MEMBERS, EXPENSIVE, http, open_kg, q, running
+
+from ip4graph.kg import KnowledgeGraph
+from ip4graph.sparqllimits import MAX_DEPTH, MAX_PATTERNS, QueryLimitError, check_limits
+
+NESTED = "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000  # ~6 KB: segfaulted Oxigraph's parser
+BGP_300 = "SELECT * WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(300)) + " }"
+#: Not caught by the guard's nested-quantifier check, and exponential for Python's re.
+EVIL_REGEX = ('SELECT * WHERE { BIND("' + "a" * 40 + 'b" AS ?s) FILTER REGEX(?s, "^(a|aa)*$") }')
+#: Doubles a string 40 times: 2^40 characters if nothing stops it.
+DOUBLING = "SELECT (STRLEN(?v40) AS ?n) WHERE { BIND(\"aaaaaaaaaaaaaaaa\" AS ?v0) " + " ".join(
+    f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40)) + " }"
+
+
+@pytest.fixture(scope="module")
+def kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    return open_kg(tmp_path_factory.mktemp("cache"))
+
+
+def status(url: str) -> dict:
+    return json.loads(http(url, path="/status")[2])
+
+
+def raw(url: str, data: bytes, *, read_for: float = 2.0) -> bytes:
+    """Send raw bytes on one connection and read until the server closes it (or ``read_for`` passes)."""
+    parts = urllib.parse.urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=read_for) as sock:
+        sock.sendall(data)
+        chunks = []
+        deadline = time.monotonic() + read_for
+        while time.monotonic() < deadline:
+            try:
+                chunk = sock.recv(65536)
+            except (socket.timeout, TimeoutError):
+                break
+            except ConnectionResetError:  # closed with unread data on our side
+                return b"".join(chunks) + b"<closed>"
+            if not chunk:
+                return b"".join(chunks) + b"<closed>"
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+# --------------------------------------------------------------------------- cheap limits
+
+
+def test_check_limits_names_the_limit_and_position() -> None:
+    with pytest.raises(QueryLimitError) as info:
+        check_limits(NESTED)
+    assert info.value.limit == "max_depth" and info.value.lineno == 1 and info.value.offset == 16 + MAX_DEPTH  # the first brace too many
+    with pytest.raises(QueryLimitError) as info:
+        check_limits(BGP_300)
+    assert info.value.limit == "max_patterns" and info.value.value == MAX_PATTERNS + 1
+    with pytest.raises(QueryLimitError) as info:
+        check_limits("SELECT * WHERE { ?s ?p ?o } #" + "x" * 200, max_bytes=100)
+    assert info.value.limit == "max_bytes" and "max_bytes" in str(info.value)
+    # Braces, dots and parentheses inside strings, IRIs and comments do not count.
+    check_limits('SELECT * WHERE { ?s ?p "{{{{((((. . . ." . <http://x/a.b(c)> ?p ?o } # {{{{{{{{', max_depth=3,
+                 max_patterns=3)
+    check_limits("SELECT * WHERE { ?s ?p 1.5 . ?s ex:a.b ?o }", max_patterns=3)
+    with pytest.raises(QueryLimitError):
+        check_limits("SELECT * WHERE { ?s ?p ?o . ?s ?p ?o . ?s ?p ?o . ?s ?p ?o }", max_patterns=3)
+
+
+def test_every_catalog_query_is_within_the_default_limits() -> None:
+    from ip4graph.catalog import load_catalog
+
+    for nq in load_catalog():
+        check_limits(nq.text)
+
+
+@pytest.mark.parametrize(("text", "limit"), [(NESTED, "max_depth"), (BGP_300, "max_patterns")])
+def test_deep_or_long_queries_are_refused_before_parsing(kg: KnowledgeGraph, text: str, limit: str) -> None:
+    with running(kg, timeout=10, workers=2) as u:
+        before = status(u)
+        started = time.perf_counter()
+        for path_or_body in ("get", "post"):
+            if path_or_body == "get":
+                code, headers, body = http(u, path=q(text))
+            else:
+                code, headers, body = http(u, "POST", body=text, headers={"Content-Type": "application/sparql-query"})
+            assert code == 400 and headers["x-ip4graph-limit"] == limit and limit in body
+            assert "line 1, column" in body
+        assert time.perf_counter() - started < 5
+        after = status(u)
+        # Refused in the server process: no worker saw it (none restarted, no query counted).
+        assert after["counters"]["limited"] == before["counters"]["limited"] + 2
+        assert after["counters"]["queries"] == before["counters"]["queries"]
+        assert after["worker_pids"] == before["worker_pids"]
+        assert http(u, path=q(MEMBERS))[0] == 200
+
+
+def test_limits_are_options(kg: KnowledgeGraph) -> None:
+    with running(kg, max_patterns=2, max_depth=3, max_query_bytes=200) as u:
+        code, headers, _ = http(u, path=q("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"))
+        assert code == 400 and headers["x-ip4graph-limit"] == "max_patterns"
+        code, headers, _ = http(u, path=q("SELECT * WHERE { { { { ?s ?p ?o } } } }"))
+        assert code == 400 and headers["x-ip4graph-limit"] == "max_depth"
+        code, headers, _ = http(u, path=q("SELECT * WHERE { ?s ?p ?o } #" + "x" * 300))
+        assert code == 400 and headers["x-ip4graph-limit"] == "max_bytes"
+        update = "INSERT DATA { " + "{" * 10 + " }"
+        code, headers, _ = http(u, "POST", body=update, headers={"Content-Type": "application/sparql-update"})
+        assert code == 400 and headers["x-ip4graph-limit"] == "max_depth"
+
+
+# --------------------------------------------------------------------------- runaway work is stopped
+
+
+def test_regex_the_guard_misses_cannot_freeze_the_server(kg: KnowledgeGraph) -> None:
+    with running(kg, timeout=2, workers=2) as u:
+        box: dict[str, object] = {}
+
+        def evil() -> None:
+            started = time.perf_counter()
+            box["evil"] = http(u, path=q(EVIL_REGEX))
+            box["seconds"] = time.perf_counter() - started
+
+        t = threading.Thread(target=evil)
+        t.start()
+        time.sleep(0.3)
+        answered = []
+        while t.is_alive():
+            started = time.perf_counter()
+            answered.append((http(u, path=q(MEMBERS), headers={"Accept": "text/csv"})[0], time.perf_counter() - started))
+        t.join()
+        code, _, body = box["evil"]  # type: ignore[misc]
+        assert code == 503 and "ran longer than 2 s" in body
+        assert box["seconds"] < 6  # type: ignore[operator]
+        assert answered and all(c == 200 for c, _ in answered)
+        assert max(s for _, s in answered) < 2
+        assert status(u)["worker_restarts"] == 1
+
+
+def test_memory_hungry_query_is_stopped_at_the_cap(kg: KnowledgeGraph) -> None:
+    with running(kg, timeout=30, workers=1, memory_mb=256) as u:
+        started = time.perf_counter()
+        code, _, body = http(u, path=q(DOUBLING))
+        assert code in (502, 503), body
+        assert "MiB" in body or "died" in body
+        assert time.perf_counter() - started < 25
+        assert http(u, path=q(MEMBERS))[0] == 200
+        s = status(u)
+        assert s["counters"]["memory"] + s["counters"]["crashes"] == 1
+
+
+def test_crashed_worker_costs_only_its_request(kg: KnowledgeGraph) -> None:
+    with running(kg, timeout=20, workers=2) as u:
+        box: dict[str, object] = {}
+        t = threading.Thread(target=lambda: box.update(r=http(u, path=q(EXPENSIVE))))
+        t.start()
+        deadline = time.monotonic() + 10
+        while status(u)["running"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        before = status(u)
+        # Which worker is busy is not reported; kill them all: the idle one is replaced as well.
+        for pid in before["worker_pids"]:
+            os.kill(pid, signal.SIGKILL)
+        t.join(20)
+        code, _, body = box["r"]  # type: ignore[misc]
+        assert code == 502 and "died" in body
+        ok = [http(u, path=q(MEMBERS), headers={"Accept": "text/csv"}) for _ in range(4)]
+        assert all(r[0] == 200 and len(r[2].splitlines()) == 6 for r in ok)
+        after = status(u)
+        assert after["counters"]["crashes"] >= 1
+        assert len(after["worker_pids"]) == 2 and not set(after["worker_pids"]) & set(before["worker_pids"])
+
+
+def test_entity_pages_and_editor_run_in_workers(kg: KnowledgeGraph) -> None:
+    with running(kg, timeout=10, workers=1) as u:
+        before = status(u)["counters"]["pages"]
+        assert http(u, path="/id/japan", headers={"Accept": "text/turtle"})[0] == 200
+        assert http(u, path="/", headers={"Accept": "text/html"})[0] == 200
+        assert http(u, path="/graph?focus=ip4d:japan")[0] == 200
+        assert status(u)["counters"]["pages"] == before + 3
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+def test_non_utf8_body_is_refused(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    with running(kg) as u:
+        body = "ASK {}".encode("utf-16")
+        code, _, text = http(u, "POST", body=body, headers={"Content-Type": "application/sparql-query; charset=UTF-16"})
+        assert code in (400, 415) and "UTF-8" in text
+        latin = 'SELECT * WHERE { ?s ?p "caf\xe9" }'.encode("latin-1")
+        code, _, _ = http(u, "POST", body=latin, headers={"Content-Type": "application/sparql-query"})
+        assert code == 400
+
+
+def test_duplicate_content_length_is_refused_and_the_connection_closed(kg: KnowledgeGraph) -> None:
+    with running(kg) as u:
+        port = urllib.parse.urlsplit(u).port
+        smuggled = f"GET /sparql?query={urllib.parse.quote(MEMBERS)} HTTP/1.1\r\nHost: x\r\n\r\n"
+        body = "query=ASK%7B%7D" + smuggled
+        for second in (len(body), 5):  # equal (h11 would merge them) and conflicting
+            req = (f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                   f"Content-Length: {len(body)}\r\nContent-Length: {second}\r\n\r\n{body}").encode()
+            answer = raw(u, req)
+            assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+            assert answer.count(b"HTTP/1.1 ") == 1 and answer.endswith(b"<closed>")
+
+
+def test_connection_closed_after_a_protocol_error(kg: KnowledgeGraph) -> None:
+    with running(kg, max_body=100) as u:
+        port = urllib.parse.urlsplit(u).port
+        follow = f"GET /sparql?query={urllib.parse.quote(MEMBERS)} HTTP/1.1\r\nHost: x\r\n\r\n"
+        # A bad request (unsupported body type) followed by a second request on the same connection.
+        req = (f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/plain\r\n"
+               f"Content-Length: 4\r\n\r\nABCD{follow}").encode()
+        answer = raw(u, req)
+        assert answer.startswith(b"HTTP/1.1 415") and answer.count(b"HTTP/1.1 ") == 1 and answer.endswith(b"<closed>")
+        # A body over the limit: 413, closed, the rest never read as a request.
+        big = "query=" + "x" * 200
+        req = (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               f"Content-Length: {len(big)}\r\n\r\n{big}").encode()
+        answer = raw(u, req)
+        assert answer.startswith(b"HTTP/1.1 413") and answer.endswith(b"<closed>")
+        # A malformed Content-Length.
+        answer = raw(u, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n" + follow.encode())
+        assert answer.startswith(b"HTTP/1.1 400") and answer.count(b"HTTP/1.1 ") == 1 and answer.endswith(b"<closed>")
+        # A good request keeps the connection open for the next one.
+        ok = f"GET /sparql?query={urllib.parse.quote(MEMBERS)} HTTP/1.1\r\nHost: x\r\n\r\n"
+        answer = raw(u, (ok + ok).encode(), read_for=3)
+        assert answer.count(b"HTTP/1.1 200") == 2 and not answer.endswith(b"<closed>")
+
+
+def test_connections_per_client_are_capped(kg: KnowledgeGraph) -> None:
+    with running(kg, max_connections_per_client=2) as u:
+        parts = urllib.parse.urlsplit(u)
+        held = [socket.create_connection((parts.hostname, parts.port)) for _ in range(2)]
+        try:
+            time.sleep(0.2)
+            answer = raw(u, b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert answer.startswith(b"HTTP/1.1 429") and answer.endswith(b"<closed>")
+        finally:
+            for s in held:
+                s.close()
+        time.sleep(0.3)
+        assert http(u, path="/status")[0] == 200
+
+
+def test_listens_on_loopback_by_default(kg: KnowledgeGraph) -> None:
+    with running(kg) as u:
+        assert urllib.parse.urlsplit(u).hostname == "127.0.0.1"
+        assert MAX_DEPTH < 3000
