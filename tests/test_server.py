@@ -570,3 +570,46 @@ def test_concurrent_clients_all_get_answers(url: str) -> None:
     for t in threads:
         t.join()
     assert failures == []
+
+
+# --------------------------------------------------------------------------- conformance defects fixed
+
+
+def test_describe_without_where(url: str) -> None:
+    for text in ("DESCRIBE ip4d:japan", "DESCRIBE <https://w3id.org/ip4graph/id/japan>", "DESCRIBE <http://example.org/>"):
+        status, headers, body = http(url, path=q(text), headers={"Accept": "text/turtle"})
+        assert status == 200 and headers["content-type"].startswith("text/turtle"), body
+        g = Graph().parse(data=body, format="turtle")
+        if "japan" in text:
+            assert (IP4D.japan, URIRef("https://w3id.org/ip4graph/ontology#memberOf"), IP4D.ip4) in g
+
+
+def test_relative_iris_are_resolved_against_the_endpoint(url: str) -> None:
+    text = "CONSTRUCT { <thing> <p> ?m } WHERE { ?m ip4:memberOf ip4d:ip4 }"
+    for accept, fmt in (("application/n-triples", "nt"), ("application/rdf+xml", "xml")):
+        status, _, body = http(url, path=q(text), headers={"Accept": accept})
+        assert status == 200, body
+        g = Graph().parse(data=body, format=fmt)
+        assert set(g.subjects()) == {URIRef(url + "/thing")} and set(g.predicates()) == {URIRef(url + "/p")}
+    text = "BASE <http://example.org/base/> CONSTRUCT { <thing> <p> ?m } WHERE { ?m ip4:memberOf ip4d:ip4 }"
+    g = Graph().parse(data=http(url, path=q(text), headers={"Accept": "application/n-triples"})[2], format="nt")
+    assert set(g.subjects()) == {URIRef("http://example.org/base/thing")}
+
+
+def test_user_prefix_for_a_predeclared_namespace(url: str) -> None:
+    text = ("PREFIX ex: <https://w3id.org/ip4graph/ontology#>\n"
+            "SELECT ?m WHERE { ?m ex:memberOf ip4d:ip4 ; ip4:memberOf ip4d:ip4 } ORDER BY ?m")
+    status, _, body = http(url, path=q(text), headers={"Accept": "text/csv"})
+    assert status == 200 and len(body.splitlines()) == 6, body
+
+
+def test_service_description_lists_real_graphs_and_no_federation(url: str, kg: KnowledgeGraph) -> None:
+    _, _, body = http(url, headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=body, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    names = {str(n) for n in g.objects(None, URIRef(sd + "name"))}
+    assert names and not any(n.startswith("urn:x-rdflib:") for n in names)
+    assert URIRef(sd + "BasicFederatedQuery") not in set(g.objects(None, URIRef(sd + "feature")))
+    with running(kg, allow_service=("http://127.0.0.1:9/sparql",)) as u:
+        g = Graph().parse(data=http(u, headers={"Accept": "text/turtle"})[2], format="turtle")
+        assert URIRef(sd + "BasicFederatedQuery") in set(g.objects(None, URIRef(sd + "feature")))

@@ -40,7 +40,7 @@ from ..sparqllimits import MAX_BYTES, MAX_DEPTH, MAX_PATTERNS
 from . import guard, pages
 from .engine import GraphAdapter
 from .guard import Refused
-from .protocol import GRAPH_WIRES, RESULT_WIRES, Operation, Wire, negotiate, parse_binding, results_tsv, service_description
+from .protocol import GRAPH_WIRES, RESULT_WIRES, Operation, Wire, negotiate, parse_binding, results_csv, results_tsv, service_description
 
 log = logging.getLogger("ip4graph.server")
 
@@ -51,7 +51,7 @@ _WIRE_TO_FORMAT = {
     Wire.JSON: OutputFormat.JSON,
     Wire.XML: OutputFormat.XML,
     Wire.CSV: OutputFormat.CSV,
-    Wire.TSV: OutputFormat.TSV,  # ASK only; rows are written by protocol.results_tsv
+    Wire.TSV: OutputFormat.TSV,  # ASK only: rows are written by protocol.results_tsv / results_csv
     Wire.TURTLE: OutputFormat.TURTLE,
     Wire.NTRIPLES: OutputFormat.NTRIPLES,
     Wire.JSONLD: OutputFormat.JSONLD,
@@ -222,11 +222,11 @@ class Endpoint:
         except QueryError as exc:
             return _error_response(400, exc)
         guard.check_update(parsed.algebra, allowed_services=self.config.allow_service)
-        if op.dataset:
-            raise Refused("using-graph-uri / using-named-graph-uri are not supported: use GRAPH in the update", status=400)
         try:
             with guard.guarded():
-                after = self.graph.update(parsed)
+                after = self.graph.update(parsed, using=op.dataset or None)
+        except QueryError as exc:
+            return _error_response(400, exc)
         except Exception as exc:
             return Response.text(500, f"the update failed: {type(exc).__name__}: {exc}")
         finally:
@@ -282,6 +282,8 @@ def render(result: QueryResult, wire: Wire) -> str:
         return result.graph.serialize(format="xml")
     if wire is Wire.TSV and result.boolean is None and result.graph is None:
         return results_tsv(list(result.vars), [list(r) for r in result.rows])
+    if wire is Wire.CSV and result.boolean is None and result.graph is None:
+        return results_csv(list(result.vars), [list(r) for r in result.rows])
     return result.serialize(_WIRE_TO_FORMAT[wire])
 
 

@@ -11,9 +11,23 @@ from __future__ import annotations
 from rdflib import Dataset, Graph, URIRef
 import functools
 
-from rdflib.plugins.sparql import prepareUpdate
-from rdflib.plugins.sparql.algebra import _addVars, _traverseAgg, analyse, simplify, translate, translatePName, translatePrologue, traverse, triples
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.algebra import (
+    _addVars,
+    _simplifyFilters,
+    _traverse,
+    _traverseAgg,
+    analyse,
+    simplify,
+    translate,
+    translatePath,
+    translatePName,
+    translatePrologue,
+    translateUpdate1,
+    traverse,
+    triples,
+)
+from rdflib.term import Variable
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Prologue, Query, Update
 from rdflib.term import Node
@@ -85,8 +99,9 @@ class GraphAdapter:
         return execute(dataset, prepared, bindings=bindings, timeout=None, source="query")
 
     def prepare_update(self, text: str, *, base: str | None = None) -> Update:
+        """Parse an update (the prefixes and ``base`` as for :meth:`prepare_query`)."""
         try:
-            return prepareUpdate(text, initNs=PREFIXES, base=base)
+            return _translate_update(parseUpdate(text), base)
         except Exception as exc:
             line = getattr(exc, "lineno", None)
             col = getattr(exc, "col", None)
@@ -94,24 +109,73 @@ class GraphAdapter:
             raise QueryError(f"SPARQL syntax error: {msg}", location=Location("update", line, col),
                              hint="fix the update at that position") from exc
 
-    def update(self, prepared: Update) -> int:
-        """Apply an update to the asserted data (default graph included); returns the asserted size."""
-        ds = self.kg.asserted
-        # rdflib adds INSERT DATA / DELETE DATA triples to ``ctx.graph``, which is the Dataset
-        # itself while SPARQL_DEFAULT_GRAPH_UNION is on, and Dataset.__iadd__ wants quads (a 500).
-        # Those operations need no union: run them against the real default graph. (Updates run
-        # in the single-threaded zygote, so switching the module flag affects nothing else.)
-        import rdflib.plugins.sparql as rdflib_sparql
+    def update(self, prepared: Update, *, using: DatasetSpec | None = None) -> int:
+        """Apply an update to the asserted data; returns the asserted size.
 
-        data_only = all(op.name in ("InsertData", "DeleteData") for op in prepared.algebra)
-        union = rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION
-        rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = union and not data_only
+        ``using`` is the protocol's ``using-graph-uri`` / ``using-named-graph-uri``: the
+        dataset the ``WHERE`` of every ``DELETE/INSERT`` sees (taken from the loaded graphs,
+        never fetched). An update that also says ``USING`` or ``WITH`` is refused (400).
+        """
+        import rdflib.plugins.sparql as rdflib_sparql
+        from rdflib.plugins.sparql.update import evalUpdate
+
+        operations = list(prepared.algebra)
+        if using:
+            for op in operations:
+                if op.name == "Modify" and (("using" in op and op["using"]) or ("withClause" in op and op["withClause"])):
+                    raise QueryError("the request gives using-graph-uri / using-named-graph-uri and the update "
+                                     "says USING or WITH: give the dataset one way only",
+                                     location=Location("update"))
+        ds = self.kg.asserted
         try:
-            ds.update(prepared)
+            for op in operations:
+                if using and op.name == "Modify":
+                    self._modify_using(op, using)
+                    continue
+                # rdflib adds INSERT DATA / DELETE DATA triples to ``ctx.graph``, which is the Dataset
+                # itself while SPARQL_DEFAULT_GRAPH_UNION is on, and Dataset.__iadd__ wants quads (a
+                # 500). They need no union: run them against the real default graph. (Updates run in
+                # the single-threaded zygote, so switching the module flag affects nothing else.)
+                union = rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION
+                rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = union and op.name not in ("InsertData", "DeleteData")
+                try:
+                    evalUpdate(ds, Update(prepared.prologue, [op]))
+                finally:
+                    rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = union
         finally:
-            rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = union
             self.kg.invalidate()
         return len(self.kg.asserted)
+
+    def _modify_using(self, op: CompValue, using: DatasetSpec) -> None:
+        """DELETE/INSERT ... WHERE with the WHERE evaluated over the ``using`` dataset only."""
+        from rdflib.plugins.sparql.evaluate import evalPart
+        from rdflib.plugins.sparql.sparql import QueryContext
+        from rdflib.plugins.sparql.update import _fillTemplate
+
+        ds = self.kg.asserted
+        where = Dataset(default_union=False)
+        for name in using.default:
+            for t in ds.get_context(name).triples((None, None, None)):
+                where.default_graph.add(t)
+        for name in using.named:
+            target = where.graph(name)
+            for t in ds.get_context(name).triples((None, None, None)):
+                target.add(t)
+        ctx = QueryContext(where, initBindings={})
+        ctx.graph = where.default_graph
+        solutions = list(evalPart(ctx, op.where))
+        dg = ds.default_context
+        for c in solutions:
+            if op.delete:
+                dg -= _fillTemplate(op.delete.triples, c)
+                for g, q in op.delete.quads.items():
+                    cg = ds.get_context(c.get(g))
+                    cg -= _fillTemplate(q, c)
+            if op.insert:
+                dg += _fillTemplate(op.insert.triples, c)
+                for g, q in op.insert.quads.items():
+                    cg = ds.get_context(c.get(g))
+                    cg += _fillTemplate(q, c)
 
 
 class _Prologue(Prologue):
@@ -139,7 +203,12 @@ def _translate(parsed: object, base: str | None) -> Query:
     prologue.base = ""
     prologue = translatePrologue(q[0], base, PREFIXES, prologue=prologue)  # type: ignore[index]
     q[1] = traverse(q[1], visitPost=functools.partial(translatePName, prologue=prologue))  # type: ignore[index]
+    star = q[1].name == "SelectQuery" and not q[1].projection  # type: ignore[index]
+    order = _variables_in_order(q[1].where) if star else []  # type: ignore[index]
     P, PV = translate(q[1])  # type: ignore[index]  # noqa: N806 - rdflib's names
+    if star:  # SELECT *: the variables in the order they appear (rdflib gives a set's order)
+        rank = {v: i for i, v in enumerate(order)}
+        PV = sorted(PV, key=lambda v: rank.get(v, len(rank)))  # noqa: N806
     dataset_clause = q[1].datasetClause  # type: ignore[index]
     if q[1].name == "ConstructQuery":  # type: ignore[index]
         template = triples(q[1].template) if q[1].template else None  # type: ignore[index]
@@ -150,6 +219,38 @@ def _translate(parsed: object, base: str | None) -> Query:
     _traverseAgg(res, visitor=analyse)
     _traverseAgg(res, _addVars)
     return Query(prologue, res)
+
+
+def _translate_update(parsed: object, base: str | None) -> Update:
+    """rdflib's ``translateUpdate`` with :class:`_Prologue`."""
+    q = parsed
+    res: list[CompValue] = []
+    prologue = _Prologue()
+    prologue.base = ""
+    if not q.request:  # type: ignore[attr-defined]
+        return Update(prologue, res)
+    for p, u in zip(q.prologue, q.request):  # type: ignore[attr-defined]
+        prologue = translatePrologue(p, base, PREFIXES, prologue)
+        u = traverse(u, visitPost=functools.partial(translatePName, prologue=prologue))
+        u = _traverse(u, _simplifyFilters)
+        u = traverse(u, visitPost=translatePath)
+        res.append(translateUpdate1(u, prologue))
+    return Update(prologue, res)
+
+
+def _variables_in_order(tree: object) -> list[Variable]:
+    """Variables of a parse tree in order of first appearance (iterative: the tree depth is bounded anyway)."""
+    seen: dict[Variable, None] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Variable):
+            seen.setdefault(node, None)
+        elif isinstance(node, CompValue):
+            stack.extend(reversed([v for k, v in node.items() if not k.startswith("_")]))
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(reversed(list(node)))  # type: ignore[call-overload]
+    return list(seen)
 
 
 __all__ = ["GraphAdapter"]

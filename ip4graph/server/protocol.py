@@ -325,3 +325,20 @@ def results_tsv(variables: list[str], rows: list[list[Node | None]]) -> str:
     for row in rows:
         out.append("\t".join(tsv_term(t) for t in row))
     return "\n".join(out) + "\n"
+
+
+def _csv_field(term: Node | None) -> str:
+    if term is None:
+        return ""
+    text = f"_:{term}" if isinstance(term, BNode) else str(term)  # IRIs and literals: their lexical form
+    if any(c in text for c in ',"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def results_csv(variables: list[str], rows: list[list[Node | None]]) -> str:
+    """SPARQL 1.1 Query Results CSV: the lexical forms as they are (``"1.0E6"`` stays ``1.0E6``), CRLF lines."""
+    out = [",".join(variables)]
+    for row in rows:
+        out.append(",".join(_csv_field(t) for t in row))
+    return "\r\n".join(out) + "\r\n"
