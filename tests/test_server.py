@@ -613,3 +613,21 @@ def test_service_description_lists_real_graphs_and_no_federation(url: str, kg: K
     with running(kg, allow_service=("http://127.0.0.1:9/sparql",)) as u:
         g = Graph().parse(data=http(u, headers={"Accept": "text/turtle"})[2], format="turtle")
         assert URIRef(sd + "BasicFederatedQuery") in set(g.objects(None, URIRef(sd + "feature")))
+
+
+def test_repeated_reads_are_answered_from_the_cache_until_an_update(tmp_path: Path) -> None:
+    kg = open_kg(tmp_path)
+    ask = "ASK { ip4d:japan ip4:memberOf ip4d:cached }"
+    with running(kg, allow_update=True, token="t", workers=1) as u:
+        first = json.loads(http(u, path="/status")[2])["cache"]
+        assert '"boolean": false' in http(u, path=q(ask))[2]
+        assert '"boolean": false' in http(u, path=q(ask))[2]
+        after = json.loads(http(u, path="/status")[2])["cache"]
+        assert after["hits"] == first["hits"] + 1 and after["misses"] == first["misses"] + 1
+        status, _, _ = http(u, "POST", body="INSERT DATA { ip4d:japan ip4:memberOf ip4d:cached }",
+                            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+        assert status == 204
+        assert '"boolean": true' in http(u, path=q(ask))[2]  # the cached "false" is gone
+    with running(kg, cache_mb=0) as u:
+        http(u, path=q(ask))
+        assert json.loads(http(u, path="/status")[2])["cache"] is None

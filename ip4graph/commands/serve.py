@@ -36,6 +36,8 @@ from .query import open_kg
               help="Most triple patterns in one query (400 beyond, before any parsing).")
 @click.option("--max-connections-per-client", type=int, default=64, show_default=True,
               help="Open connections one client address may hold (more are answered 429 and closed).")
+@click.option("--cache-mb", type=int, default=64, show_default=True,
+              help="Memory for answers to repeated reads (0 = no cache); emptied by every update.")
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
               help="Let SERVICE clauses call this endpoint (repeatable). Others are refused with 403.")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (needs --token). Off: updates get 403.")
@@ -45,7 +47,7 @@ from .query import open_kg
 @pass_state
 def serve_cmd(state: State, host: str, port: int, timeout: float, max_rows: int, workers: int,
               memory_mb: int, max_query_bytes: int, max_depth: int, max_patterns: int,
-              max_connections_per_client: int, allow_service: tuple[str, ...], allow_update: bool, token: str | None, verbose: bool) -> None:
+              max_connections_per_client: int, cache_mb: int, allow_service: tuple[str, ...], allow_update: bool, token: str | None, verbose: bool) -> None:
     """Serve the loaded and reasoned graph: SPARQL 1.1 endpoint, entity pages, editor.
 
     Read-only by default; SERVICE is refused unless allowed; each query runs in a worker
@@ -67,7 +69,7 @@ def serve_cmd(state: State, host: str, port: int, timeout: float, max_rows: int,
     try:
         config = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
                                 memory_mb=memory_mb, max_query_bytes=max_query_bytes, max_depth=max_depth,
-                                max_patterns=max_patterns, max_connections_per_client=max_connections_per_client,
+                                max_patterns=max_patterns, max_connections_per_client=max_connections_per_client, cache_mb=cache_mb,
                                 allow_service=allow_service, allow_update=allow_update, token=token)
         click.echo("loading and reasoning ...", err=True)
         kg = open_kg(state)

@@ -73,6 +73,7 @@ class EndpointConfig:
         max_query_bytes, max_depth, max_patterns: the cheap limits checked before any parser
             (see :func:`ip4graph.sparqllimits.check_limits`).
         max_connections_per_client: open connections one client address may hold.
+        cache_mb: answers kept for repeated reads (MiB; 0 = none); emptied by every update.
         allow_update, token: SPARQL Update is accepted only if both are set and the
             request carries ``Authorization: Bearer <token>``.
         allow_service: SERVICE endpoints queries may call (exact URLs).
@@ -90,6 +91,7 @@ class EndpointConfig:
     max_depth: int = MAX_DEPTH
     max_patterns: int = MAX_PATTERNS
     max_connections_per_client: int = 64
+    cache_mb: int = 64
     allow_update: bool = False
     token: str | None = None
     allow_service: tuple[str, ...] = ()

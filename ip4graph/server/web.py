@@ -24,11 +24,12 @@ import asyncio
 import hmac
 import json
 import logging
+import pickle
 import re
 import socket
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -70,6 +71,50 @@ class Counters:
     truncated: int = 0
 
 
+class ResponseCache:
+    """Answers already computed, by request (LRU, bounded in bytes); emptied by every update.
+
+    The data only changes through updates, so a read answered once is answered the same way
+    until the next update: repeated queries and pages cost no worker time at all.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[bytes, Response] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> Response | None:
+        with self._lock:
+            resp = self._items.get(key)
+            if resp is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return resp
+
+    def put(self, key: bytes, resp: Response) -> None:
+        cost = len(resp.body) + len(key) + 256
+        if cost > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = resp
+            self.size += cost
+            while self.size > self.max_bytes and self._items:
+                old_key, old = self._items.popitem(last=False)
+                self.size -= len(old.body) + len(old_key) + 256
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+
+
 @dataclass
 class State:
     config: EndpointConfig
@@ -77,6 +122,7 @@ class State:
     counters: Counters = field(default_factory=Counters)
     running: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: ResponseCache | None = None
 
     def count(self, name: str) -> None:
         with self.lock:
@@ -129,6 +175,12 @@ def _limit_response(exc: QueryLimitError) -> Response:
 
 async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> Response:
     cfg = state.config
+    key = pickle.dumps((name, args), protocol=pickle.HIGHEST_PROTOCOL) if state.cache is not None else b""
+    if state.cache is not None:
+        hit = state.cache.get(key)
+        if hit is not None:
+            state.count(counter)
+            return hit
     with state.lock:
         state.running += 1
     try:
@@ -155,6 +207,8 @@ async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> R
         with state.lock:
             state.running -= 1
     state.count(counter)
+    if state.cache is not None and resp.status == 200:
+        state.cache.put(key, resp)
     if TRUNCATED_HEADER in resp.headers:
         state.count("truncated")
     if resp.status in (401, 403):
@@ -225,6 +279,8 @@ async def _update(state: State, op: Any, authorization: str | None, base: str) -
         state.count("refused")
         return Response.text(403, "wrong token for SPARQL Update")
     resp: Response = await anyio.to_thread.run_sync(lambda: state.pool.call_in_zygote("update", (op, base)))
+    if state.cache is not None:
+        state.cache.clear()  # after the zygote applied it: no answer computed before the update survives
     if resp.status < 300:
         state.count("updates")
     return resp
@@ -245,6 +301,8 @@ async def status(request: Request) -> HTTPResponse:
             "max_rows": cfg.max_rows,
             "memory_mb": cfg.memory_mb,
             "update": cfg.allow_update,
+            "cache": ({"hits": state.cache.hits, "misses": state.cache.misses, "bytes": state.cache.size}
+                      if state.cache is not None else None),
             "counters": state.counters.__dict__.copy(),
         }
     return HTTPResponse(json.dumps(body), media_type="application/json", headers=SECURITY_HEADERS)
@@ -286,7 +344,7 @@ ROUTES = [
 def create_app(config: EndpointConfig, pool: WorkerPool) -> Starlette:
     """The ASGI app: :data:`ROUTES` over ``pool`` with the limits of ``config``."""
     app = Starlette(routes=ROUTES)
-    app.state.ip4 = State(config, pool)
+    app.state.ip4 = State(config, pool, cache=ResponseCache(config.cache_mb * 2**20) if config.cache_mb else None)
     return app
 
 
