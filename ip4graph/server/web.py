@@ -123,6 +123,7 @@ class State:
     running: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     cache: ResponseCache | None = None
+    inflight: dict[bytes, asyncio.Future] = field(default_factory=dict)
 
     def count(self, name: str) -> None:
         with self.lock:
@@ -174,13 +175,35 @@ def _limit_response(exc: QueryLimitError) -> Response:
 
 
 async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> Response:
+    """Answer a read in a worker; with the cache on, identical reads share one evaluation."""
+    if state.cache is None:
+        return await _evaluate(state, name, args, counter=counter, key=b"")
+    key = pickle.dumps((name, args), protocol=pickle.HIGHEST_PROTOCOL)
+    hit = state.cache.get(key)
+    if hit is not None:
+        state.count(counter)
+        return hit
+    pending = state.inflight.get(key)
+    if pending is not None:  # the same read is being evaluated: wait for that answer
+        resp = await asyncio.shield(pending)
+        state.count(counter)
+        return resp
+    future: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
+    state.inflight[key] = future
+    try:
+        resp = await _evaluate(state, name, args, counter=counter, key=key)
+        future.set_result(resp)
+        return resp
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: no "never retrieved" warning when nobody waited
+        raise
+    finally:
+        del state.inflight[key]
+
+
+async def _evaluate(state: State, name: str, args: tuple, *, counter: str, key: bytes) -> Response:
     cfg = state.config
-    key = pickle.dumps((name, args), protocol=pickle.HIGHEST_PROTOCOL) if state.cache is not None else b""
-    if state.cache is not None:
-        hit = state.cache.get(key)
-        if hit is not None:
-            state.count(counter)
-            return hit
     with state.lock:
         state.running += 1
     try:
