@@ -631,3 +631,46 @@ def test_repeated_reads_are_answered_from_the_cache_until_an_update(tmp_path: Pa
     with running(kg, cache_mb=0) as u:
         http(u, path=q(ask))
         assert json.loads(http(u, path="/status")[2])["cache"] is None
+
+
+def test_service_description_states_entailment_and_layout(url: str) -> None:
+    g = Graph().parse(data=http(url, headers={"Accept": "text/turtle"})[2], format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert set(g.objects(None, URIRef(sd + "defaultEntailmentRegime"))) == {
+        URIRef("http://www.w3.org/ns/entailment/OWL-RDF-Based")}
+    assert URIRef("http://www.w3.org/ns/owl-profile/RL") in set(g.objects(None, URIRef(sd + "supportedEntailmentProfile")))
+    sizes = {str(g.value(ng, URIRef(sd + "name"))): int(g.value(g.value(ng, URIRef(sd + "graph")),
+                                                                URIRef("http://rdfs.org/ns/void#triples")))
+             for ng in g.objects(None, URIRef(sd + "namedGraph"))}
+    assert sizes["https://w3id.org/ip4graph/claim/brief-p3-partners"] == 2
+    assert sizes["https://w3id.org/ip4graph/graph/inferred"] > 0
+
+
+@pytest.mark.parametrize(("path", "iri"), [
+    ("/ontology", "https://w3id.org/ip4graph/ontology"),
+    ("/ontology/1.0.0", "https://w3id.org/ip4graph/ontology"),
+    ("/graph/ontology", "https://w3id.org/ip4graph/ontology"),
+    ("/graph/inferred", None),
+    ("/dataset", "https://w3id.org/ip4graph/dataset"),
+    ("/claim/brief-p3-partners", "https://w3id.org/ip4graph/claim/brief-p3-partners"),
+    ("/id/japan", "https://w3id.org/ip4graph/id/japan"),
+])
+def test_minted_iris_dereference_with_content_negotiation(url: str, path: str, iri: str | None) -> None:
+    for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                        ("application/n-triples", "nt"), ("application/rdf+xml", "xml")):
+        status, headers, body = http(url, path=path, headers={"Accept": accept})
+        assert status == 200 and headers["content-type"].startswith(accept), (path, accept, body[:200])
+        g = Graph().parse(data=body, format=fmt)
+        assert len(g) > 0
+        if iri is not None:
+            assert URIRef(iri) in set(g.subjects()) | set(g.objects()), (path, accept)
+    status, headers, body = http(url, path=path, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in headers["content-security-policy"] and "<script" not in body
+
+
+def test_unknown_versions_and_graphs_are_404(url: str) -> None:
+    assert http(url, path="/ontology/9.9.9", headers={"Accept": "text/turtle"})[0] == 404
+    assert http(url, path="/graph/no-such-graph", headers={"Accept": "text/turtle"})[0] == 404
+    assert http(url, path="/graph/..%2F..", headers={"Accept": "text/turtle"})[0] in (400, 404)
+    assert http(url, path="/ontology?format=ttl")[1]["content-type"].startswith("text/turtle")

@@ -210,9 +210,13 @@ class Endpoint:
         wire = negotiate(accept, GRAPH_WIRES)
         if wire is None:
             return Response.text(406, "the service description is RDF: ask for " + ", ".join(w.value for w in GRAPH_WIRES))
+        from ..describe import DATASET_IRI
+
+        names = self.graph.graph_names()
         sd = service_description(base + "/sparql", update=self.config.allow_update,
-                                 federation=bool(self.config.allow_service),
-                                 named_graphs=self.graph.graph_names(), triples=self.graph.triples())
+                                 federation=bool(self.config.allow_service), named_graphs=names,
+                                 triples=self.graph.triples(), reasoning=self.graph.reasoning(),
+                                 graph_sizes=self.graph.graph_sizes(names), dataset=DATASET_IRI)
         body = render(QueryResult("CONSTRUCT", graph=sd), wire)
         return Response(200, body.encode("utf-8"), _content_type(wire), {"Vary": "Accept"})
 

@@ -82,6 +82,14 @@ class GraphAdapter:
     def triples(self) -> int:
         return len(self.dataset())
 
+    def graph_sizes(self, names: list[URIRef]) -> dict[URIRef, int]:
+        ds = self.dataset()
+        return {n: len(ds.get_context(n)) for n in names}
+
+    def reasoning(self) -> str:
+        """The entailment regime of the inferred graph: ``owlrl``, ``rdfs`` or ``none``."""
+        return str(getattr(self.kg.reasoning, "value", self.kg.reasoning))
+
     # ------------------------------------------------------------------ SPARQL
     def prepare_query(self, text: str, *, base: str | None = None) -> Query:
         """Parse a query with the predeclared prefixes; ``base`` resolves relative IRIs.

@@ -12,7 +12,7 @@ from enum import Enum
 from urllib.parse import parse_qsl
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 from rdflib.util import from_n3
 
@@ -252,9 +252,26 @@ def parse_binding(name: str, value: str, nsm: object) -> Node:
     return term
 
 
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+OWL_PROFILE = Namespace("http://www.w3.org/ns/owl-profile/")
+#: Reasoning value -> (entailment regime, profile): the closure is materialised in ``ip4g:inferred``.
+REGIMES: dict[str, tuple[URIRef, URIRef | None]] = {
+    "owlrl": (ENTAILMENT["OWL-RDF-Based"], OWL_PROFILE.RL),
+    "rdfs": (ENTAILMENT.RDFS, None),
+    "none": (ENTAILMENT.Simple, None),
+}
+
+
 def service_description(endpoint: str, *, update: bool, federation: bool, named_graphs: list[Node],
-                        triples: int) -> Graph:
-    """The SPARQL 1.1 Service Description of the endpoint."""
+                        triples: int, reasoning: str = "none", graph_sizes: dict[Node, int] | None = None,
+                        dataset: URIRef | None = None) -> Graph:
+    """The SPARQL 1.1 Service Description of the endpoint.
+
+    It says which entailment regime answers reflect (OWL 2 RL: ``ent:OWL-RDF-Based`` with
+    the RL profile, as a materialised closure in the graph ``ip4g:inferred``) and how the
+    graphs are laid out: the default graph is the union of the named graphs, each named
+    graph listed with its size.
+    """
     g = Graph()
     bind_prefixes(g)
     g.bind("sd", SD)
@@ -279,12 +296,29 @@ def service_description(endpoint: str, *, update: bool, federation: bool, named_
     g.add((ds, SD.defaultGraph, dg))
     g.add((dg, RDF.type, SD.Graph))
     g.add((dg, VOID.triples, Literal(triples)))
+    g.add((dg, RDFS.comment, Literal("The default graph is the union of all the named graphs (asserted claims, "
+                                     "entities, links, ontology, and the inferred closure).", lang="en")))
+    if dataset is not None:
+        g.add((ds, RDFS.seeAlso, dataset))
+    regime, profile = REGIMES.get(reasoning, REGIMES["none"])
+    g.add((svc, SD.defaultEntailmentRegime, regime))
+    if profile is not None:
+        g.add((svc, SD.supportedEntailmentProfile, profile))
+    g.bind("ent", ENTAILMENT)
+    sizes = graph_sizes or {}
     for name in named_graphs:
         if isinstance(name, URIRef):
             ng = BNode()
             g.add((ds, SD.namedGraph, ng))
             g.add((ng, RDF.type, SD.NamedGraph))
             g.add((ng, SD.name, name))
+            if name in sizes:
+                gr = BNode()
+                g.add((ng, SD.graph, gr))
+                g.add((gr, RDF.type, SD.Graph))
+                g.add((gr, VOID.triples, Literal(sizes[name])))
+            if str(name).endswith("/graph/inferred"):
+                g.add((ng, SD.entailmentRegime, regime))
     return g
 
 
