@@ -261,3 +261,48 @@ def test_listens_on_loopback_by_default(kg: KnowledgeGraph) -> None:
     with running(kg) as u:
         assert urllib.parse.urlsplit(u).hostname == "127.0.0.1"
         assert MAX_DEPTH < 3000
+
+
+# --------------------------------------------------------------------------- SERVICE
+
+
+def test_allowed_service_with_graph_inside(kg: KnowledgeGraph) -> None:
+    with running(kg, workers=1) as remote:
+        with running(kg, workers=1, allow_service=(remote + "/sparql",)) as u:
+            text = (f"SELECT ?g ?s WHERE {{ SERVICE <{remote}/sparql> {{ GRAPH ?g {{ ?s ip4:memberOf ip4d:ip4 }} }} }}")
+            code, _, body = http(u, path=q(text), headers={"Accept": "text/csv"})
+            assert code == 200 and "brief-p2-ip4-members" in body and len(body.splitlines()) == 6
+
+
+GUARD_PROBE = """
+import socket, sys, threading
+from ip4graph.server import guard
+a, b = socket.socket(), socket.socket()
+for s in (a, b):
+    s.bind(("127.0.0.1", 0)); s.listen(1)
+allowed, other = a.getsockname()[1], b.getsockname()[1]
+guard.install_network_guard()
+guard.allow_urls([f"http://127.0.0.1:{allowed}/sparql"])
+out = []
+with guard.guarded():
+    socket.create_connection(("127.0.0.1", allowed), timeout=2).close()
+    out.append("allowed ok")
+    for target in (("127.0.0.1", other), ("localhost", other)):
+        try:
+            socket.create_connection(target, timeout=2).close()
+            out.append("other CONNECTED")
+        except guard.NetworkRefused:
+            out.append("other refused")
+socket.create_connection(("127.0.0.1", other), timeout=2).close()  # outside a query thread: not guarded
+out.append("unguarded ok")
+print(";".join(out))
+"""
+
+
+def test_network_guard_with_an_allow_list_checks_sockets_too() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", GUARD_PROBE], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "allowed ok;other refused;other refused;unguarded ok"

@@ -132,8 +132,14 @@ class Endpoint:
         self.kg = kg
         self.config = config or EndpointConfig()
         self.pages = pages.Pages(self)
-        guard.install_network_guard()
-        guard.allow_urls(self.config.allow_service)
+        self._guarded = False
+
+    def _install_guard(self) -> None:
+        """Install the network guard in the process that runs jobs (a worker or the zygote), not the server's."""
+        if not self._guarded:
+            guard.install_network_guard()
+            guard.allow_urls(self.config.allow_service)
+            self._guarded = True
 
     def dataset(self):  # noqa: ANN201 - the engine's dataset type
         """What queries see: the asserted graphs plus ``ip4g:inferred``."""
@@ -143,6 +149,7 @@ class Endpoint:
     def run_job(self, name: str, args: tuple) -> Response:
         """Answer one job: ``("query", (op, accept, base))``, ``("page", (path, query, accept, base))``,
         ``("update", (op, base))``. Never raises: failures are responses."""
+        self._install_guard()
         try:
             if name == "query":
                 op, accept, base = args
