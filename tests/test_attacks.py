@@ -306,3 +306,38 @@ def test_network_guard_with_an_allow_list_checks_sockets_too() -> None:
     done = subprocess.run([sys.executable, "-c", GUARD_PROBE], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "allowed ok;other refused;other refused;unguarded ok"
+
+
+def test_slow_clients_are_cut_off(kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ip4graph.server import web
+
+    monkeypatch.setattr(web, "HEADER_TIMEOUT", 1.0)
+    monkeypatch.setattr(web, "BODY_TIMEOUT", 1.0)
+    with running(kg) as u:
+        parts = urllib.parse.urlsplit(u)
+        # Headers trickled one byte at a time (slowloris): closed after HEADER_TIMEOUT.
+        with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+            started = time.monotonic()
+            closed = False
+            for ch in b"GET /status HTTP/1.1\r\nX-Slow: " + b"a" * 100:
+                try:
+                    sock.sendall(bytes([ch]))
+                except OSError:
+                    closed = True
+                    break
+                time.sleep(0.05)
+                if time.monotonic() - started > 4:
+                    break
+            if not closed:
+                sock.settimeout(3)
+                try:
+                    closed = sock.recv(100) == b""
+                except ConnectionResetError:
+                    closed = True
+            assert closed and time.monotonic() - started < 5
+        # A body that never completes: 408 and closed after BODY_TIMEOUT.
+        req = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+               b"Content-Length: 100\r\n\r\nASK {")
+        answer = raw(u, req, read_for=4)
+        assert answer.startswith(b"HTTP/1.1 408") and answer.endswith(b"<closed>")
+        assert http(u, path="/status")[0] == 200

@@ -255,9 +255,12 @@ async def sparql(request: Request) -> HTTPResponse:
     body = b""
     if method == "POST":
         try:
-            got = await _read_body(request, cfg.max_body)
+            with anyio.fail_after(BODY_TIMEOUT):
+                got = await _read_body(request, cfg.max_body)
         except ClientDisconnect:
             return HTTPResponse(status_code=400)
+        except TimeoutError:
+            return _to_http(Response.text(408, f"the request body did not arrive within {BODY_TIMEOUT:g} s"), close=True)
         if got is None:
             return _to_http(Response.text(413, f"request body larger than {cfg.max_body} bytes"), close=True)
         body = got
@@ -373,6 +376,10 @@ def create_app(config: EndpointConfig, pool: WorkerPool) -> Starlette:
 
 # --------------------------------------------------------------------------- protocol layer
 
+#: Seconds a connection may take to send a request's headers, and a request its body.
+HEADER_TIMEOUT = 20.0
+BODY_TIMEOUT = 30.0
+
 _DUPLICATE_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?content-length[ \t]*:", re.I)
 
 
@@ -383,6 +390,23 @@ def capped_protocol(limit: int) -> type[H11Protocol]:
     class CappedH11Protocol(H11Protocol):
         _ip4_client: str | None = None
         _ip4_tail = b""
+        _ip4_timer: asyncio.TimerHandle | None = None
+
+        def _ip4_arm(self) -> None:
+            """Close the connection unless a request's headers arrive within HEADER_TIMEOUT (slow clients)."""
+            if self._ip4_timer is not None:
+                self._ip4_timer.cancel()
+            self._ip4_timer = self.loop.call_later(HEADER_TIMEOUT, self._ip4_expire)
+
+        def _ip4_expire(self) -> None:
+            self._ip4_timer = None
+            if self.cycle is None or self.cycle.response_complete:  # no request with complete headers
+                self.transport.close()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._ip4_arm()
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             peer = transport.get_extra_info("peername")
@@ -396,8 +420,12 @@ def capped_protocol(limit: int) -> type[H11Protocol]:
             open_by_client[client] += 1
             self._ip4_client = client
             super().connection_made(transport)
+            self._ip4_arm()
 
         def connection_lost(self, exc: Exception | None) -> None:
+            if self._ip4_timer is not None:
+                self._ip4_timer.cancel()
+                self._ip4_timer = None
             if self._ip4_client is not None:
                 open_by_client[self._ip4_client] -= 1
                 if open_by_client[self._ip4_client] <= 0:
