@@ -28,9 +28,8 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node
 
 from ..errors import Ip4GraphError, ParameterError, QueryError
 from ..kg import KnowledgeGraph
@@ -188,7 +187,7 @@ class Endpoint:
         if wire is None:
             return Response.text(406, "no acceptable format; this query can answer in: "
                                  + ", ".join(w.value for w in offered))
-        bindings = {k: parse_binding(k, v, self.kg.asserted.namespace_manager) for k, v in op.bindings.items()}
+        bindings = {k: parse_binding(k, v, self.graph.asserted.namespace_manager) for k, v in op.bindings.items()}
         cap = self.config.max_rows
         if kind == "ConstructQuery" and not algebra.get("template"):
             algebra["template"] = algebra["p"]["p"]["triples"]  # CONSTRUCT WHERE: rdflib reads it from p

@@ -275,7 +275,7 @@ class Pages:
     def ui(self) -> "Response":
         from .app import Response
 
-        kg = self.endpoint.kg
+        asserted = self.endpoint.graph.asserted
         examples = []
         for nq in load_catalog():
             args = []
@@ -283,7 +283,7 @@ class Pages:
                 if p.default is None:
                     continue
                 try:
-                    term = p.convert(p.default, kg.asserted)
+                    term = p.convert(p.default, asserted)
                 except Ip4GraphError:
                     continue
                 args.append({"name": "$" + p.name, "value": term.n3()})
