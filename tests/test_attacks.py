@@ -147,6 +147,13 @@ def test_regex_the_guard_misses_cannot_freeze_the_server(kg: KnowledgeGraph) -> 
         assert answered and all(c == 200 for c, _ in answered)
         assert max(s for _, s in answered) < 2
         assert status(u)["worker_restarts"] == 1
+        # Sent again, it is refused at once from memory: no worker is tied up or killed again.
+        started = time.perf_counter()
+        code, headers, body = http(u, path=q(EVIL_REGEX))
+        assert code == 503 and "stopped recently" in body and int(headers["retry-after"]) > 1
+        assert time.perf_counter() - started < 1
+        s = status(u)
+        assert s["worker_restarts"] == 1 and s["counters"]["repeats"] == 1
 
 
 def test_memory_hungry_query_is_stopped_at_the_cap(kg: KnowledgeGraph) -> None:
@@ -341,3 +348,46 @@ def test_slow_clients_are_cut_off(kg: KnowledgeGraph, monkeypatch: pytest.Monkey
         answer = raw(u, req, read_for=4)
         assert answer.startswith(b"HTTP/1.1 408") and answer.endswith(b"<closed>")
         assert http(u, path="/status")[0] == 200
+
+
+def test_serve_command_runs_and_its_workers_die_with_it(tmp_path: Path) -> None:
+    """``ip4graph serve`` as its own process: it answers, and killing it (even with SIGKILL) leaves no worker behind."""
+    import re
+    import subprocess
+    import sys
+
+    from test_server import FIXTURE
+
+    cmd = [sys.executable, "-c", "from ip4graph.cli import main; main()", "--data", str(FIXTURE),
+           "serve", "--port", "0", "--workers", "2"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and url is None:
+            line = proc.stderr.readline()  # type: ignore[union-attr]
+            if not line and proc.poll() is not None:
+                break
+            m = re.search(r"(http://127\.0\.0\.1:\d+)/sparql", line)
+            url = m[1] if m else None
+        assert url, "the server did not start"
+        assert http(url, path=q(MEMBERS), headers={"Accept": "text/csv"})[0] == 200
+        state = status(url)
+        children = state["worker_pids"]
+        assert len(children) == 2
+    finally:
+        proc.kill()
+        proc.wait(10)
+    def running_process(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 10
+    alive = children
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in children if running_process(p)]
+        time.sleep(0.1)
+    assert alive == []

@@ -321,7 +321,8 @@ def test_expensive_query_times_out_while_others_are_answered(kg: KnowledgeGraph)
         assert len(state["worker_pids"]) == 4
         assert state["counters"]["timeouts"] == 1
         # Every worker is free again: as many expensive queries as workers all time out, then a query runs.
-        threads = [threading.Thread(target=lambda: http(u, path=q(EXPENSIVE))) for _ in range(4)]
+        # (Different texts: a text stopped once is refused at once for a while, without a worker.)
+        threads = [threading.Thread(target=lambda i=i: http(u, path=q(EXPENSIVE + f" # {i}"))) for i in range(4)]
         for th in threads:
             th.start()
         for th in threads:

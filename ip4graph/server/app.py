@@ -73,6 +73,8 @@ class EndpointConfig:
             (see :func:`ip4graph.sparqllimits.check_limits`).
         max_connections_per_client: open connections one client address may hold.
         cache_mb: answers kept for repeated reads (MiB; 0 = none); emptied by every update.
+        stopped_memory: seconds a request stopped at a limit (time, memory, crash) is answered
+            with the same refusal without running again (0 = always run).
         allow_update, token: SPARQL Update is accepted only if both are set and the
             request carries ``Authorization: Bearer <token>``.
         allow_service: SERVICE endpoints queries may call (exact URLs).
@@ -91,6 +93,7 @@ class EndpointConfig:
     max_patterns: int = MAX_PATTERNS
     max_connections_per_client: int = 64
     cache_mb: int = 64
+    stopped_memory: float = 300.0
     allow_update: bool = False
     token: str | None = None
     allow_service: tuple[str, ...] = ()

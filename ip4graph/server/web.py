@@ -68,6 +68,7 @@ class Counters:
     crashes: int = 0
     memory: int = 0
     busy: int = 0
+    repeats: int = 0
     truncated: int = 0
 
 
@@ -115,6 +116,45 @@ class ResponseCache:
             self.size = 0
 
 
+class StoppedRequests:
+    """Requests recently stopped at a limit: answered again with the same refusal, without running.
+
+    Bounded (the oldest are forgotten first); each is remembered for ``seconds``.
+    """
+
+    def __init__(self, seconds: float, *, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._items: OrderedDict[bytes, tuple[float, Response]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, key: bytes, resp: Response) -> Response:
+        if self.seconds > 0:
+            with self._lock:
+                self._items[key] = (time.monotonic() + self.seconds, resp)
+                self._items.move_to_end(key)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return resp
+
+    def refuse(self, key: bytes) -> Response | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            until, resp = item
+            if time.monotonic() > until:
+                del self._items[key]
+                return None
+        left = until - time.monotonic()
+        return Response(resp.status, resp.body + f"(stopped recently: not run again for {left:.0f} s)\n".encode(),
+                        resp.content_type, {**resp.headers, "Retry-After": str(max(1, round(left)))})
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 @dataclass
 class State:
     config: EndpointConfig
@@ -124,6 +164,7 @@ class State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     cache: ResponseCache | None = None
     inflight: dict[bytes, asyncio.Future] = field(default_factory=dict)
+    stopped: StoppedRequests = field(default_factory=lambda: StoppedRequests(0))
 
     def count(self, name: str) -> None:
         with self.lock:
@@ -175,10 +216,18 @@ def _limit_response(exc: QueryLimitError) -> Response:
 
 
 async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> Response:
-    """Answer a read in a worker; with the cache on, identical reads share one evaluation."""
-    if state.cache is None:
-        return await _evaluate(state, name, args, counter=counter, key=b"")
+    """Answer a read in a worker; with the cache on, identical reads share one evaluation.
+
+    A read that was stopped (time or memory limit, or it killed its worker) is not run again
+    for ``config.stopped_memory`` seconds: repeating a runaway query costs no worker time.
+    """
     key = pickle.dumps((name, args), protocol=pickle.HIGHEST_PROTOCOL)
+    refused = state.stopped.refuse(key)
+    if refused is not None:
+        state.count("repeats")
+        return refused
+    if state.cache is None:
+        return await _evaluate(state, name, args, counter=counter, key=key)
     hit = state.cache.get(key)
     if hit is not None:
         state.count(counter)
@@ -211,18 +260,19 @@ async def _evaluate(state: State, name: str, args: tuple, *, counter: str, key: 
             lambda: state.pool.call(name, args, timeout=cfg.timeout or None))
     except WorkerTimeout:
         state.count("timeouts")
-        return Response.text(503, f"the request ran longer than {cfg.timeout:g} s and was stopped "
-                             f"(the query ran longer than {cfg.timeout:g} s)\n"
-                             "hint: narrow the query (add a LIMIT, bind more variables)", **{"Retry-After": "1"})
+        return state.stopped.remember(key, Response.text(
+            503, f"the query ran longer than {cfg.timeout:g} s and was stopped\n"
+            "hint: narrow the query (add a LIMIT, bind more variables)"))
     except WorkerMemoryError:
         state.count("memory")
-        return Response.text(503, f"the request needed more than {cfg.memory_mb} MiB and was stopped\n"
-                             "hint: narrow the query (add a LIMIT, avoid building long strings)")
+        return state.stopped.remember(key, Response.text(
+            503, f"the request needed more than {cfg.memory_mb} MiB and was stopped\n"
+            "hint: narrow the query (add a LIMIT, avoid building long strings)"))
     except WorkerCrashed as exc:
         state.count("crashes")
         log.error("%s", exc)
-        return Response.text(502, "the worker process running this request died; the request was not answered "
-                             "(the server goes on)")
+        return state.stopped.remember(key, Response.text(
+            502, "the worker process running this request died; the request was not answered (the server goes on)"))
     except PoolBusy:
         state.count("busy")
         return Response.text(503, "all query workers are busy; try again", **{"Retry-After": "1"})
@@ -307,6 +357,7 @@ async def _update(state: State, op: Any, authorization: str | None, base: str) -
     resp: Response = await anyio.to_thread.run_sync(lambda: state.pool.call_in_zygote("update", (op, base)))
     if state.cache is not None:
         state.cache.clear()  # after the zygote applied it: no answer computed before the update survives
+    state.stopped.clear()
     if resp.status < 300:
         state.count("updates")
     return resp
@@ -370,7 +421,8 @@ ROUTES = [
 def create_app(config: EndpointConfig, pool: WorkerPool) -> Starlette:
     """The ASGI app: :data:`ROUTES` over ``pool`` with the limits of ``config``."""
     app = Starlette(routes=ROUTES)
-    app.state.ip4 = State(config, pool, cache=ResponseCache(config.cache_mb * 2**20) if config.cache_mb else None)
+    app.state.ip4 = State(config, pool, cache=ResponseCache(config.cache_mb * 2**20) if config.cache_mb else None,
+                          stopped=StoppedRequests(config.stopped_memory))
     return app
 
 
