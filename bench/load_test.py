@@ -9,8 +9,9 @@ waits for its URL, then:
    Turtle and HTML;
 2. **under attack**: ``--attackers`` threads send hostile requests (3,000 nested braces, a
    300-pattern BGP, a backtracking REGEX, a string doubled 40 times, a cartesian product,
-   non-UTF-8 bodies, duplicate Content-Length) for as long as ``--clients - --attackers``
-   normal clients run the mix.
+   non-UTF-8 bodies, duplicate Content-Length) from another loopback address (127.0.0.2,
+   another client) for as long as ``--clients - --attackers`` normal clients run the mix;
+   ``--vary-attacks`` gives each hostile query a new text.
 
 Prints one table per run: throughput, p50 / p99 / max latency and errors of the normal
 clients, what the attackers got back, whether the server survived, and the largest resident
@@ -137,22 +138,30 @@ def client(port: int, n: int, offset: int, mix: list, run: Run, deadline: float)
         run.errors.extend(bad)
 
 
-def attacker(port: int, offset: int, attacks: list, run: Run, deadline: float) -> None:
+ATTACKER_ADDRESS = "127.0.0.2"  # another loopback address: the attackers are another client, as in real life
+
+
+def attacker(port: int, offset: int, attacks: list, run: Run, deadline: float, vary: bool) -> None:
+    import random
     import socket
 
     i = offset
     while not run.stop.is_set() and time.monotonic() < deadline:
         item = attacks[i % len(attacks)]
         i += 1
+        if vary and not isinstance(item, bytes) and item[2] and item[2].startswith(b"query="):
+            method, path, body, headers = item  # a new text each time: nothing to remember it by
+            item = (method, path, body + urllib.parse.quote(f" # {random.random()}").encode(), headers)
         try:
             if isinstance(item, bytes):
-                with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+                with socket.create_connection(("127.0.0.1", port), timeout=60,
+                                              source_address=(ATTACKER_ADDRESS, 0)) as s:
                     s.sendall(item)
                     answer = s.recv(100)
                 label = "raw " + answer.split(b"\r\n", 1)[0].decode("latin-1", "replace")
             else:
                 method, path, body, headers = item
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(ATTACKER_ADDRESS, 0))
                 conn.request(method, path, body=body, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
@@ -215,13 +224,14 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, int]:
     raise SystemExit("the server did not start in time")
 
 
-def one_run(port: int, server_pid: int, *, clients: int, attackers: int, requests: int, max_seconds: float) -> dict:
+def one_run(port: int, server_pid: int, *, clients: int, attackers: int, requests: int, max_seconds: float,
+            vary: bool = False) -> dict:
     mix, attacks = _mix(), _attacks()
     run = Run()
     peak: dict[str, int] = {}
     deadline = time.monotonic() + max_seconds
     normal = [threading.Thread(target=client, args=(port, requests, i, mix, run, deadline)) for i in range(clients - attackers)]
-    hostile = [threading.Thread(target=attacker, args=(port, i, attacks, run, deadline)) for i in range(attackers)]
+    hostile = [threading.Thread(target=attacker, args=(port, i, attacks, run, deadline, vary)) for i in range(attackers)]
     watch = threading.Thread(target=monitor, args=(port, server_pid, run, peak), daemon=True)
     watch.start()
     started = time.perf_counter()
@@ -275,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--memory-mb", type=int, default=512, help="server memory cap per worker (MiB)")
     ap.add_argument("--cache-mb", type=int, default=64, help="server cache for repeated reads (0 = every request "
                     "is evaluated)")
+    ap.add_argument("--vary-attacks", action="store_true",
+                    help="give every hostile query a new text (defeats the server's memory of stopped queries)")
     ap.add_argument("--max-seconds", type=float, default=120.0, help="longest a run may take")
     ap.add_argument("--start-timeout", type=float, default=300.0, help="longest the server may take to start")
     ap.add_argument("--data", type=Path, action="append", help="data file instead of the shipped data (repeatable)")
@@ -288,9 +300,10 @@ def main(argv: list[str] | None = None) -> int:
                         max_seconds=args.max_seconds)
         report("realistic mix", plain, proc.poll() is None)
         attacked = one_run(port, proc.pid, clients=args.clients, attackers=args.attackers, requests=args.requests,
-                           max_seconds=args.max_seconds)
+                           max_seconds=args.max_seconds, vary=args.vary_attacks)
         alive = proc.poll() is None
-        report(f"under attack ({args.attackers} hostile clients)", attacked, alive)
+        how = "each a new text" if args.vary_attacks else "repeated"
+        report(f"under attack ({args.attackers} hostile clients from {ATTACKER_ADDRESS}, attacks {how})", attacked, alive)
     finally:
         proc.terminate()
         try:

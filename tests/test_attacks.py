@@ -391,3 +391,64 @@ def test_serve_command_runs_and_its_workers_die_with_it(tmp_path: Path) -> None:
         alive = [p for p in children if running_process(p)]
         time.sleep(0.1)
     assert alive == []
+
+
+# --------------------------------------------------------------------------- fairness between clients
+
+
+def test_fair_gate_serves_the_client_holding_fewest_first() -> None:
+    from ip4graph.server.workers import FairGate
+
+    gate = FairGate(2)
+    assert gate.acquire("attacker", timeout=1) and gate.acquire("attacker", timeout=1)  # holds both slots
+    order: list[str] = []
+
+    def wait(client: str) -> None:
+        assert gate.acquire(client, timeout=10)
+        order.append(client)
+        time.sleep(0.05)
+        gate.release(client)
+
+    threads = []
+    for client in ("attacker", "attacker", "visitor"):  # the visitor arrives last
+        t = threading.Thread(target=wait, args=(client,))
+        t.start()
+        threads.append(t)
+        time.sleep(0.1)
+    gate.release("attacker")  # one slot frees; the attacker still holds the other
+    time.sleep(0.02)
+    gate.release("attacker")
+    for t in threads:
+        t.join(5)
+    assert order[0] == "visitor"
+    assert gate.free == 2 and not gate.held
+
+
+def test_one_client_with_slow_queries_cannot_starve_another(kg: KnowledgeGraph) -> None:
+    import http.client as httplib
+
+    with running(kg, timeout=2, workers=2, cache_mb=0) as u:
+        port = urllib.parse.urlsplit(u).port
+        done: dict[int, float] = {}
+        started = time.perf_counter()
+
+        def attack(i: int) -> None:  # from another loopback address: another client
+            conn = httplib.HTTPConnection("127.0.0.1", port, timeout=60, source_address=("127.0.0.2", 0))
+            conn.request("GET", q(EXPENSIVE + f" # {i}"))
+            conn.getresponse().read()
+            done[i] = time.perf_counter() - started
+
+        attackers = [threading.Thread(target=attack, args=(i,)) for i in range(4)]
+        for t in attackers:
+            t.start()
+            time.sleep(0.05)
+        time.sleep(0.3)
+        t0 = time.perf_counter()
+        code, _, body = http(u, path=q(MEMBERS), headers={"Accept": "text/csv"})
+        waited = time.perf_counter() - t0
+        for t in attackers:
+            t.join(30)
+        assert code == 200 and len(body.splitlines()) == 6
+        # First in line when a worker frees (after one time limit), not behind the two queued attacks.
+        assert waited < 3.5, waited
+        assert max(done.values()) > waited

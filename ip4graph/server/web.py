@@ -194,6 +194,11 @@ def _base(request: Request) -> str:
     return f"http://{host}"
 
 
+def _client(request: Request) -> str:
+    """The client's address (the unit of fairness between clients)."""
+    return request.client.host if request.client else "?"
+
+
 async def _read_body(request: Request, limit: int) -> bytes | None:
     """The body, or None when it is larger than ``limit`` bytes."""
     length = request.headers.get("content-length")
@@ -215,7 +220,7 @@ def _limit_response(exc: QueryLimitError) -> Response:
                             "X-Ip4graph-Error-Column": str(exc.offset)})
 
 
-async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> Response:
+async def _in_worker(state: State, name: str, args: tuple, *, counter: str, client: str) -> Response:
     """Answer a read in a worker; with the cache on, identical reads share one evaluation.
 
     A read that was stopped (time or memory limit, or it killed its worker) is not run again
@@ -227,7 +232,7 @@ async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> R
         state.count("repeats")
         return refused
     if state.cache is None:
-        return await _evaluate(state, name, args, counter=counter, key=key)
+        return await _evaluate(state, name, args, counter=counter, key=key, client=client)
     hit = state.cache.get(key)
     if hit is not None:
         state.count(counter)
@@ -240,7 +245,7 @@ async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> R
     future: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
     state.inflight[key] = future
     try:
-        resp = await _evaluate(state, name, args, counter=counter, key=key)
+        resp = await _evaluate(state, name, args, counter=counter, key=key, client=client)
         future.set_result(resp)
         return resp
     except BaseException as exc:
@@ -251,13 +256,13 @@ async def _in_worker(state: State, name: str, args: tuple, *, counter: str) -> R
         del state.inflight[key]
 
 
-async def _evaluate(state: State, name: str, args: tuple, *, counter: str, key: bytes) -> Response:
+async def _evaluate(state: State, name: str, args: tuple, *, counter: str, key: bytes, client: str) -> Response:
     cfg = state.config
     with state.lock:
         state.running += 1
     try:
         resp: Response = await anyio.to_thread.run_sync(
-            lambda: state.pool.call(name, args, timeout=cfg.timeout or None))
+            lambda: state.pool.call(name, args, timeout=cfg.timeout or None, client=client))
     except WorkerTimeout:
         state.count("timeouts")
         return state.stopped.remember(key, Response.text(
@@ -336,7 +341,7 @@ async def sparql(request: Request) -> HTTPResponse:
     base = _base(request)
     if op.update is not None:
         return _to_http(await _update(state, op, request.headers.get("authorization"), base), cors=True)
-    resp = await _in_worker(state, "query", (op, accept, base), counter="queries")
+    resp = await _in_worker(state, "query", (op, accept, base), counter="queries", client=_client(request))
     return _to_http(resp, cors=True)
 
 
@@ -401,7 +406,7 @@ async def page(request: Request) -> HTTPResponse:
     if path == "/favicon.ico":
         return _to_http(Response(204, headers={"Cache-Control": "max-age=86400"}))
     resp = await _in_worker(state, "page", (path, request.url.query, request.headers.get("accept"), _base(request)),
-                            counter="pages")
+                            counter="pages", client=_client(request))
     return _to_http(resp)
 
 

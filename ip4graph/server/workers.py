@@ -31,6 +31,7 @@ import socket
 import struct
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -177,6 +178,50 @@ def _alive(sock: socket.socket) -> bool:
         return False
 
 
+class FairGate:
+    """``slots`` permits handed out fairly between clients.
+
+    When a permit frees up, it goes to the waiting client that holds the fewest permits (the
+    earliest waiter among equals): a client sending many slow requests cannot take every
+    worker from the others, however many requests it sends.
+    """
+
+    def __init__(self, slots: int) -> None:
+        self.free = slots
+        self.held: Counter[str] = Counter()
+        self._waiting: list[tuple[int, str]] = []
+        self._seq = 0
+        self._cond = threading.Condition()
+
+    def acquire(self, client: str, *, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._seq += 1
+            me = (self._seq, client)
+            self._waiting.append(me)
+            try:
+                while True:
+                    if self.free > 0 and min(self._waiting, key=lambda w: (self.held[w[1]], w[0])) == me:
+                        self.free -= 1
+                        self.held[client] += 1
+                        return True
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cond.wait(left)
+            finally:
+                self._waiting.remove(me)
+                self._cond.notify_all()
+
+    def release(self, client: str) -> None:
+        with self._cond:
+            self.free += 1
+            self.held[client] -= 1
+            if self.held[client] <= 0:
+                del self.held[client]
+            self._cond.notify_all()
+
+
 @dataclass
 class _Worker:
     pid: int
@@ -208,6 +253,7 @@ class WorkerPool:
         self.zygote_pid = pid
         self._ctrl_lock = threading.Lock()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._gate = FairGate(size)
         self._all: dict[int, _Worker] = {}
         self._state_lock = threading.Lock()
         self._generation = 0
@@ -257,8 +303,11 @@ class WorkerPool:
         return self._idle.qsize()
 
     # ------------------------------------------------------------------ jobs
-    def call(self, name: str, args: tuple, *, timeout: float | None) -> Any:
+    def call(self, name: str, args: tuple, *, timeout: float | None, client: str = "") -> Any:
         """Run ``runner(name, args)`` in a worker and return its answer.
+
+        ``client`` (an address) is who asks: free workers go first to the waiting client that
+        holds the fewest (see :class:`FairGate`).
 
         Raises:
             PoolBusy: no worker was free within ``queue_timeout``.
@@ -266,6 +315,14 @@ class WorkerPool:
             WorkerCrashed: the worker died while running the job.
             WorkerMemoryError: the job ran out of the worker's memory cap.
         """
+        if not self._gate.acquire(client, timeout=self.queue_timeout):
+            raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_timeout:g} s")
+        try:
+            return self._call(name, args, timeout=timeout)
+        finally:
+            self._gate.release(client)
+
+    def _call(self, name: str, args: tuple, *, timeout: float | None) -> Any:
         deadline = time.monotonic() + self.queue_timeout
         while True:
             try:
