@@ -256,8 +256,15 @@ async def _in_worker(state: State, name: str, args: tuple, *, counter: str, clie
         del state.inflight[key]
 
 
+#: Threads that may wait for a worker at once (they mostly sleep; anyio's default is 40).
+WAITING_THREADS = 256
+
+
 async def _evaluate(state: State, name: str, args: tuple, *, counter: str, key: bytes, client: str) -> Response:
     cfg = state.config
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    if limiter.total_tokens < WAITING_THREADS:
+        limiter.total_tokens = WAITING_THREADS
     with state.lock:
         state.running += 1
     try:
