@@ -37,7 +37,7 @@ from ..namespaces import bind_prefixes
 from ..results import OutputFormat, QueryResult
 from ..sparqllimits import MAX_BYTES, MAX_DEPTH, MAX_PATTERNS
 from . import guard, pages
-from .engine import GraphAdapter
+from .engine import GraphAdapter, install_linear_regex
 from .guard import Refused
 from .protocol import GRAPH_WIRES, RESULT_WIRES, Operation, Wire, negotiate, parse_binding, results_csv, results_tsv, service_description
 
@@ -141,6 +141,7 @@ class Endpoint:
         if not self._guarded:
             guard.install_network_guard()
             guard.allow_urls(self.config.allow_service)
+            install_linear_regex()  # REGEX / REPLACE in RE2: linear time
             self._guarded = True
 
     def dataset(self):  # noqa: ANN201 - the engine's dataset type

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph, URIRef
 import functools
+import re
 
 from rdflib.plugins.sparql.algebra import (
     _addVars,
@@ -184,6 +185,57 @@ class GraphAdapter:
                 for g, q in op.insert.quads.items():
                     cg = ds.get_context(c.get(g))
                     cg += _fillTemplate(q, c)
+
+
+class _LinearRegex:
+    """A stand-in for the ``re`` module inside rdflib's SPARQL functions: REGEX and REPLACE in RE2.
+
+    RE2 (``google-re2``) runs in time linear in the text whatever the pattern, so no pattern can
+    backtrack for minutes. Features RE2 lacks (look-around, back-references) are errors.
+    """
+
+    IGNORECASE = re.IGNORECASE
+    DOTALL = re.DOTALL
+    MULTILINE = re.MULTILINE
+
+    def __init__(self) -> None:
+        import re2
+
+        self._re2 = re2
+        self._options = re2.Options()
+        self._options.log_errors = False
+
+    def _compile(self, pattern: str, flags: int) -> object:
+        inline = "".join(c for f, c in ((re.IGNORECASE, "i"), (re.DOTALL, "s"), (re.MULTILINE, "m")) if flags & f)
+        try:
+            return self._re2.compile(f"(?{inline}){pattern}" if inline else pattern, self._options)
+        except self._re2.error as exc:
+            raise ValueError(f"REGEX pattern {pattern!r} is not supported (no look-around or back-references): "
+                             f"{exc}") from None
+
+    def search(self, pattern: str, string: str, flags: int = 0) -> object:
+        return self._compile(str(pattern), flags).search(str(string))  # type: ignore[attr-defined]
+
+    def sub(self, pattern: str, repl: str, string: str, count: int = 0, flags: int = 0) -> str:
+        if pattern == "\\$([0-9]*)":  # rdflib's own rewrite of $1 into \1 in the replacement
+            return re.sub(pattern, repl, string)
+        # rdflib passes the flags where ``re.sub`` takes ``count``: read them from there.
+        return self._compile(str(pattern), count | flags).sub(str(repl), str(string))  # type: ignore[attr-defined]
+
+
+def install_linear_regex() -> bool:
+    """Make rdflib's REGEX and REPLACE use RE2 in this process (call it in the worker processes).
+
+    Returns False (and changes nothing) when ``google-re2`` is not installed.
+    """
+    try:
+        shim = _LinearRegex()
+    except ImportError:
+        return False
+    from rdflib.plugins.sparql import operators
+
+    operators.re = shim  # type: ignore[attr-defined]
+    return True
 
 
 class _Prologue(Prologue):

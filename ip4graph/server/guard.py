@@ -6,8 +6,8 @@ Checks on the parsed algebra (nothing is evaluated yet):
 * ``FROM`` / ``FROM NAMED``: taken out of the algebra and answered from the loaded graphs
   (rdflib would otherwise *fetch* an unknown graph IRI from the web or read a ``file:`` IRI);
 * ``REGEX`` / ``REPLACE``: the pattern must be a literal without nested quantifiers
-  (``(a+)+``): Python's ``re`` runs in C holding the GIL, so a catastrophic pattern would
-  freeze every worker and could not be interrupted by the time limit;
+  (``(a+)+``) or back-references (a cheap early refusal: in the worker processes both
+  functions run in RE2, linear in the text, see :func:`ip4graph.server.engine.install_linear_regex`);
 * updates: ``LOAD`` and ``USING`` (both make rdflib fetch IRIs) are refused.
 
 And a process-wide audit hook (:func:`install_network_guard`, installed in the worker
