@@ -473,3 +473,32 @@ def test_one_client_with_slow_queries_cannot_starve_another(kg: KnowledgeGraph) 
         # First in line when a worker frees (after one time limit), not behind the two queued attacks.
         assert waited < 3.5, waited
         assert max(done.values()) > waited
+
+
+def test_a_dead_zygote_is_forked_again(kg: KnowledgeGraph) -> None:
+    """The process that forks workers dies: the next worker that must be replaced brings a new one."""
+    with running(kg, timeout=10, workers=2) as u:
+        before = status(u)
+        os.kill(before["zygote_pid"], signal.SIGKILL)
+        for pid in before["worker_pids"]:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        answers = [http(u, path=q(MEMBERS), headers={"Accept": "text/csv"}) for _ in range(4)]
+        assert all(a[0] == 200 and len(a[2].splitlines()) == 6 for a in answers)
+        after = status(u)
+        assert after["zygote_restarts"] == 1 and after["zygote_pid"] != before["zygote_pid"]
+        assert len(after["worker_pids"]) == 2
+
+
+def test_with_updates_a_dead_zygote_is_reported_not_replaced(tmp_path: Path) -> None:
+    """With updates on, the zygote holds data the server process does not: it is never silently replaced."""
+    with running(open_kg(tmp_path), workers=1, allow_update=True, token="t") as u:
+        before = status(u)
+        os.kill(before["zygote_pid"], signal.SIGKILL)
+        os.kill(before["worker_pids"][0], signal.SIGKILL)
+        time.sleep(0.2)
+        for _ in range(2):  # at once, every time (not after waiting for a worker that never comes)
+            started = time.perf_counter()
+            code, _, body = http(u, path=q(MEMBERS))
+            assert code == 503 and "restart the server" in body and time.perf_counter() - started < 2
+        assert status(u)["zygote_restarts"] == 0

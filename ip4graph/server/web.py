@@ -48,7 +48,7 @@ from . import pages
 from .app import TRUNCATED_HEADER, Endpoint, EndpointConfig, Response
 from .guard import Refused
 from .protocol import read_operation
-from .workers import PoolBusy, WorkerCrashed, WorkerMemoryError, WorkerPool, WorkerTimeout
+from .workers import PoolBroken, PoolBusy, WorkerCrashed, WorkerMemoryError, WorkerPool, WorkerTimeout
 
 log = logging.getLogger("ip4graph.server")
 
@@ -280,6 +280,10 @@ async def _evaluate(state: State, name: str, args: tuple, *, counter: str, key: 
         return state.stopped.remember(key, Response.text(
             503, f"the request needed more than {cfg.memory_mb} MiB and was stopped\n"
             "hint: narrow the query (add a LIMIT, avoid building long strings)"))
+    except PoolBroken as exc:
+        state.count("crashes")
+        log.critical("%s", exc)
+        return Response.text(503, f"{exc} (no query can run; the operator has been told in the log)")
     except WorkerCrashed as exc:
         state.count("crashes")
         log.error("%s", exc)
@@ -386,6 +390,8 @@ async def status(request: Request) -> HTTPResponse:
             "worker_pids": state.pool.pids,
             "idle_workers": state.pool.idle,
             "worker_restarts": state.pool.restarts,
+            "zygote_pid": state.pool.zygote_pid,
+            "zygote_restarts": state.pool.zygote_restarts,
             "timeout": cfg.timeout,
             "max_rows": cfg.max_rows,
             "memory_mb": cfg.memory_mb,
@@ -525,7 +531,8 @@ class EndpointServer:
         # Fork the zygote now: the graph is loaded and this process has started no server threads yet.
         self.pool = WorkerPool(endpoint.run_job, size=self.config.workers,
                                memory=self.config.memory_mb * 1024 * 1024 if self.config.memory_mb else None,
-                               queue_timeout=self.config.queue_timeout)
+                               queue_timeout=self.config.queue_timeout,
+                               restart_zygote=not self.config.allow_update)  # updates live in the zygote only
         try:
             family = socket.AF_INET6 if ":" in self.config.host else socket.AF_INET
             self.socket = socket.socket(family, socket.SOCK_STREAM)

@@ -50,6 +50,10 @@ class WorkerCrashed(Exception):
     """The worker died while running the job (native crash, memory cap, killed)."""
 
 
+class PoolBroken(WorkerCrashed):
+    """No worker can be forked any more (the zygote is gone and may not be replaced)."""
+
+
 class PoolBusy(Exception):
     """No worker became free within the queue time limit."""
 
@@ -131,11 +135,18 @@ def _worker_main(sock: socket.socket, runner: Callable[[str, tuple], Any], memor
         os._exit(code)
 
 
-def _zygote_main(ctrl: socket.socket, runner: Callable[[str, tuple], Any], memory: int | None) -> None:
-    """Fork workers on request and run privileged jobs (updates) in place; never returns."""
+def _zygote_main(ctrl: socket.socket, runner: Callable[[str, tuple], Any], memory: int | None,
+                 die_with_parent: bool = True) -> None:
+    """Fork workers on request and run privileged jobs (updates) in place; never returns.
+
+    It ends when its control socket closes (the server is gone); ``die_with_parent`` also asks
+    the kernel to kill it then (only right when forked from the server's main thread: the
+    kernel watches the thread that forked, not the process).
+    """
     code = 0
     try:
-        _die_with_parent()
+        if die_with_parent:
+            _die_with_parent()
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         while True:
@@ -238,20 +249,20 @@ class WorkerPool:
     """
 
     def __init__(self, runner: Callable[[str, tuple], Any], *, size: int, memory: int | None = None,
-                 queue_timeout: float = 10.0) -> None:
+                 queue_timeout: float = 10.0, restart_zygote: bool = True) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.size = size
         self.memory = memory
         self.queue_timeout = queue_timeout
-        self._ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        pid = os.fork()
-        if pid == 0:
-            self._ctrl.close()
-            _zygote_main(theirs, runner, memory)
-        theirs.close()
-        self.zygote_pid = pid
+        self._runner = runner
+        #: Whether a zygote that died may be forked again from this process (only right when the
+        #: zygote's data never changes, i.e. without updates: this process holds the data as loaded).
+        self.restart_zygote = restart_zygote
+        self.zygote_restarts = 0
+        self.broken = False
         self._ctrl_lock = threading.Lock()
+        self._start_zygote()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._gate = FairGate(size)
         self._all: dict[int, _Worker] = {}
@@ -265,12 +276,40 @@ class WorkerPool:
             self._idle.put(self._spawn())
 
     # ------------------------------------------------------------------ workers
+    def _start_zygote(self) -> None:
+        """Fork the zygote (call with ``_ctrl_lock`` held, or before any thread uses the pool)."""
+        self._ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        main = threading.current_thread() is threading.main_thread()
+        pid = os.fork()
+        if pid == 0:
+            self._ctrl.close()
+            _zygote_main(theirs, self._runner, self.memory, die_with_parent=main)
+        theirs.close()
+        self.zygote_pid = pid
+
     def _spawn(self) -> _Worker:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         with self._ctrl_lock:
-            socket.send_fds(self._ctrl, [pickle.dumps(("spawn",))], [theirs.fileno()])
+            for attempt in (1, 2):
+                try:
+                    socket.send_fds(self._ctrl, [pickle.dumps(("spawn",))], [theirs.fileno()])
+                    kind, pid = _recv(self._ctrl)
+                    break
+                except (OSError, EOFError):
+                    if attempt == 2 or not self.restart_zygote or self._closed:
+                        theirs.close()
+                        ours.close()
+                        self.broken = True
+                        raise PoolBroken("the process that forks query workers is gone: restart the server") from None
+                    log.error("the zygote %d died; forking a new one from the server process", self.zygote_pid)
+                    self._ctrl.close()
+                    try:
+                        os.waitpid(self.zygote_pid, os.WNOHANG)
+                    except ChildProcessError:
+                        pass
+                    self._start_zygote()
+                    self.zygote_restarts += 1
             theirs.close()
-            kind, pid = _recv(self._ctrl)
         assert kind == "pid"
         worker = _Worker(pid, ours, self._generation)
         with self._state_lock:
@@ -315,6 +354,8 @@ class WorkerPool:
             WorkerCrashed: the worker died while running the job.
             WorkerMemoryError: the job ran out of the worker's memory cap.
         """
+        if self.broken:
+            raise PoolBroken("the process that forks query workers is gone: restart the server")
         if not self._gate.acquire(client, timeout=self.queue_timeout):
             raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_timeout:g} s")
         try:
@@ -429,4 +470,4 @@ class WorkerPool:
         self._ctrl.close()
 
 
-__all__ = ["PoolBusy", "WorkerCrashed", "WorkerMemoryError", "WorkerPool", "WorkerTimeout"]
+__all__ = ["FairGate", "PoolBroken", "PoolBusy", "WorkerCrashed", "WorkerMemoryError", "WorkerPool", "WorkerTimeout"]
