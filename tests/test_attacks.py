@@ -502,3 +502,12 @@ def test_with_updates_a_dead_zygote_is_reported_not_replaced(tmp_path: Path) -> 
             code, _, body = http(u, path=q(MEMBERS))
             assert code == 503 and "restart the server" in body and time.perf_counter() - started < 2
         assert status(u)["zygote_restarts"] == 0
+
+
+def test_sparqllimits_doctests() -> None:
+    import doctest
+
+    import ip4graph.sparqllimits as limits
+
+    result = doctest.testmod(limits)
+    assert result.failed == 0 and result.attempted >= 2
