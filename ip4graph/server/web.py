@@ -11,11 +11,18 @@ Before a request reaches a worker:
 * the SPARQL Protocol operation is read (400 / 415 for protocol errors, non-UTF-8 text);
 * the query or update text passes :func:`ip4graph.sparqllimits.check_limits` (400 naming the limit).
 
+Then, for reads (queries, pages): an answer computed since the last update is sent from the
+cache (``cache_mb``), identical reads in flight share one evaluation, and a read stopped at a
+limit in the last ``stopped_memory`` seconds is refused again at once. Otherwise the read
+waits for a worker; free workers go first to the client holding the fewest (see
+:class:`~.workers.FairGate`). Updates go to the zygote, after which every worker is renewed.
+
 An error answered by the server itself (4xx for a malformed request) closes the connection,
 so that nothing left in it is read as another request. The HTTP/1.1 protocol layer
-(:class:`CappedH11Protocol`) refuses a request with two ``Content-Length`` headers (h11 itself
-refuses conflicting ones and merges equal ones, which a proxy in front might not) and caps
-the connections one client address may hold open.
+(``capped_protocol``) refuses a request with two ``Content-Length`` headers (h11 itself
+refuses conflicting ones and merges equal ones, which a proxy in front might not), caps the
+connections one client address may hold open (429), and closes a connection whose request
+headers take longer than :data:`HEADER_TIMEOUT`; a body must arrive within :data:`BODY_TIMEOUT`.
 """
 
 from __future__ import annotations
