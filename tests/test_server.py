@@ -1,6 +1,6 @@
 """``ip4graph serve`` with real clients over loopback: SPARQLWrapper, rdflib's SPARQLStore, raw HTTP.
 
-The server runs in a background thread on 127.0.0.1, port 0, over the fixture
+The server runs in a background thread on 127.0.0.1 (its query workers are forked processes), port 0, over the fixture
 ``tests/data/server/sample.trig`` (the sample of ``tests/browser.py``, with XSS probes).
 """
 
@@ -554,7 +554,7 @@ def test_serve_command_help() -> None:
 
 
 def test_concurrent_clients_all_get_answers(url: str) -> None:
-    """rdflib's parser is not thread-safe; the server serialises parsing so no client sees a spurious 400."""
+    """Many clients at once: every answer is right (rdflib's parser is not thread-safe; each worker process parses alone)."""
     texts = [MEMBERS, "SELECT ?s ?l WHERE { ?s a ip4:State ; rdfs:label ?l } LIMIT 50",
              "ASK { ip4d:japan ip4:partnerOf ip4d:nato }", "CONSTRUCT WHERE { ip4d:japan ?p ?o }"]
     failures: list[object] = []
