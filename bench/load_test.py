@@ -206,7 +206,7 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, int]:
     for d in args.data or []:
         cmd += ["--data", str(d)]
     cmd += ["serve", "--port", "0", "--workers", str(args.workers), "--timeout", str(args.timeout),
-            "--memory-mb", str(args.memory_mb), "--max-connections-per-client", "256", "--cache-mb", str(args.cache_mb)]
+            "--memory-mb", str(args.memory_mb), "--cache-mb", str(args.cache_mb)]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
     deadline = time.monotonic() + args.start_timeout
     assert proc.stderr is not None
