@@ -14,7 +14,13 @@
 * ``dcterms:source`` for every ``ip4:SourceDocument``; ``dcterms:license``,
   ``owl:versionInfo`` and ``dcterms:conformsTo`` taken from the ontology;
 * a ``dcat:Distribution`` per export format and, with ``endpoint``, ``void:sparqlEndpoint``
-  and a ``dcat:DataService``.
+  and a ``dcat:DataService``;
+* what DCAT-AP asks of a dataset and its distributions: ``dcterms:publisher`` (a
+  ``foaf:Agent``), ``dcat:contactPoint`` (a ``vcard:Kind``), ``dcterms:issued`` (the
+  ontology's ``dcterms:created``), ``dcat:keyword`` (the labels of the groupings and of the
+  IP4 members, from the data), ``dcat:theme``, ``dcat:landingPage``, and on every
+  distribution ``dcat:accessURL`` (the download URL, else the endpoint, else the
+  dereferenceable dataset IRI) and ``dcterms:license``.
 """
 
 from __future__ import annotations
@@ -171,6 +177,7 @@ def describe(ds: Dataset | Graph, *, endpoint: str | None = None, download_base:
     _linksets(g, d, stats["linksets"])  # type: ignore[arg-type]
     _provenance(g, d, ds)
     _distributions(g, d, download_base)
+    _dcat_ap(g, d, ds, endpoint=endpoint)
     if endpoint:
         url = URIRef(check_endpoint_url(endpoint))
         g.add((d, VOID.sparqlEndpoint, url))
@@ -262,6 +269,54 @@ def _distributions(g: Graph, d: URIRef, download_base: str | None) -> None:
             url = URIRef(check_endpoint_url(download_base.rstrip("/") + f"/ip4graph.{fmt.value}"))
             g.add((dist, DCAT.downloadURL, url))
             g.add((d, VOID.dataDump, url))
+
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+THEMES = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+PUBLISHER_NAME = "ip4graph developers"  # the authors in pyproject.toml
+HOMEPAGE = URIRef("https://w3id.org/ip4graph")
+
+
+def _dcat_ap(g: Graph, d: URIRef, ds: Dataset | Graph, *, endpoint: str | None) -> None:
+    """The DCAT-AP fields: publisher, contact point, issued, keywords, theme; access URL and licence per distribution."""
+    g.bind("vcard", VCARD)
+    publisher = URIRef(f"{d}/publisher")
+    g.add((d, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal(PUBLISHER_NAME)))
+    g.add((publisher, FOAF.homepage, HOMEPAGE))
+    contact = URIRef(f"{d}/contact")
+    g.add((d, DCAT.contactPoint, contact))
+    g.add((contact, RDF.type, VCARD.Kind))
+    g.add((contact, VCARD.fn, Literal(PUBLISHER_NAME)))
+    g.add((contact, VCARD.hasURL, HOMEPAGE))
+    g.add((d, DCAT.landingPage, HOMEPAGE))
+    onto = URIRef(ONTOLOGY_IRI)
+    for created in ds.objects(onto, DCTERMS.created):
+        g.add((d, DCTERMS.issued, created))
+    keywords = {"knowledge graph", "partnership"}
+    groupings = [IP4D.nato, IP4D.ip4]
+    members = [m for m in ds.subjects(IP4.memberOf, IP4D.ip4) if isinstance(m, URIRef)]
+    for term in groupings + sorted(set(members), key=str):
+        for lab in ds.objects(term, RDFS.label):
+            if isinstance(lab, Literal) and (lab.language or "en") == "en":
+                keywords.add(str(lab))
+    for k in sorted(keywords):
+        g.add((d, DCAT.keyword, Literal(k, lang="en")))
+    g.add((d, DCAT.theme, THEMES.INTR))  # international issues
+    g.add((d, DCAT.theme, THEMES.GOVE))  # government and public sector
+    licences = list(ds.objects(onto, DCTERMS.license))
+    for dist in list(g.objects(d, DCAT.distribution)):
+        urls = list(g.objects(dist, DCAT.downloadURL))
+        if urls:
+            access = urls[0]
+        elif endpoint:
+            access = URIRef(check_endpoint_url(endpoint))
+        else:
+            access = d  # dereferenceable: ``ip4graph serve`` answers it with this description
+        g.add((dist, DCAT.accessURL, access))
+        for lic in licences:
+            g.add((dist, DCTERMS.license, lic))
 
 
 _ = BNode

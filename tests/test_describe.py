@@ -125,3 +125,32 @@ def test_partition_iris_are_the_same_in_every_process():
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2")}
     assert len(outs) == 1 and outs.pop().strip().startswith("x-")
+
+
+def test_dcat_ap_fields(shipped: Dataset, void: Graph) -> None:
+    """What DCAT-AP requires or recommends of a dataset and of each distribution."""
+    from rdflib.namespace import FOAF
+
+    vcard = "http://www.w3.org/2006/vcard/ns#"
+    publisher = void.value(D, DCTERMS.publisher)
+    assert (publisher, RDF.type, FOAF.Agent) in void and void.value(publisher, FOAF.name) is not None
+    contact = void.value(D, DCAT.contactPoint)
+    assert (contact, RDF.type, URIRef(vcard + "Kind")) in void and void.value(contact, URIRef(vcard + "fn"))
+    assert void.value(D, DCTERMS.issued) == next(shipped.objects(URIRef("https://w3id.org/ip4graph/ontology"),
+                                                                   DCTERMS.created))
+    keywords = {str(k) for k in void.objects(D, DCAT.keyword)}
+    members = {str(lab) for m in shipped.subjects(IP4.memberOf, IP4D.ip4)
+               for lab in shipped.objects(m, RDFS.label) if lab.language == "en"}
+    assert members and members <= keywords
+    assert set(void.objects(D, DCAT.theme))
+    dists = list(void.objects(D, DCAT.distribution))
+    assert dists
+    for dist in dists:
+        assert void.value(dist, DCAT.accessURL) == URIRef("http://127.0.0.1:8000/sparql")
+        assert void.value(dist, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    # Without an endpoint or downloads, the access URL is the dereferenceable dataset IRI; with downloads, the file.
+    bare = describe(shipped)
+    assert {bare.value(x, DCAT.accessURL) for x in bare.objects(D, DCAT.distribution)} == {D}
+    hosted = describe(shipped, download_base="https://example.org/dl")
+    for dist in hosted.objects(D, DCAT.distribution):
+        assert hosted.value(dist, DCAT.accessURL) == hosted.value(dist, DCAT.downloadURL)

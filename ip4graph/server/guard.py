@@ -6,13 +6,16 @@ Checks on the parsed algebra (nothing is evaluated yet):
 * ``FROM`` / ``FROM NAMED``: taken out of the algebra and answered from the loaded graphs
   (rdflib would otherwise *fetch* an unknown graph IRI from the web or read a ``file:`` IRI);
 * ``REGEX`` / ``REPLACE``: the pattern must be a literal without nested quantifiers
-  (``(a+)+``): Python's ``re`` runs in C holding the GIL, so a catastrophic pattern would
-  freeze every worker and could not be interrupted by the time limit;
+  (``(a+)+``) or back-references (a cheap early refusal: in the worker processes both
+  functions run in RE2, linear in the text, see :func:`ip4graph.server.engine.install_linear_regex`);
 * updates: ``LOAD`` and ``USING`` (both make rdflib fetch IRIs) are refused.
 
-And a process-wide audit hook (:func:`install_network_guard`) that refuses any socket or
-``urllib`` request made by a query thread of the endpoint, unless its URL is on the
-allow-list: rdflib cannot reach another host even through a path these checks missed.
+And a process-wide audit hook (:func:`install_network_guard`, installed in the worker
+processes) that refuses any ``urllib`` request made by a query thread of the endpoint unless
+its URL is on the allow-list, and any socket it opens unless the address and port are those
+of an allowed endpoint: rdflib cannot reach another host even through a path these checks
+missed. A REGEX that backtracks despite the pattern check is stopped with its worker
+process at the time limit (see :mod:`ip4graph.server.workers`).
 """
 
 from __future__ import annotations
@@ -158,13 +161,36 @@ def check_update(operations: Iterable[CompValue], *, allowed_services: Iterable[
 _guard_lock = threading.Lock()
 _installed = False
 _allowed_urls: set[str] = set()
+#: Host names and addresses of the allowed endpoints, and the (address, port) pairs to connect to.
+_allowed_hosts: set[str] = set()
+_allowed_sockets: set[tuple[str, int]] = set()
 _local = threading.local()
 
 
 def allow_urls(urls: Iterable[str]) -> None:
-    """Add SERVICE endpoints the guard lets query threads reach (process-wide)."""
+    """Add SERVICE endpoints the guard lets query threads reach (process-wide).
+
+    Their host names are resolved here, once: a query thread may then resolve those names and
+    connect to those addresses and ports only, not to any other socket.
+    """
+    import socket
+
     with _guard_lock:
-        _allowed_urls.update(normalise_endpoint(u) for u in urls)
+        for u in urls:
+            _allowed_urls.add(normalise_endpoint(u))
+            parts = urlsplit(u)
+            host = (parts.hostname or "").lower()
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            if not host:
+                continue
+            _allowed_hosts.add(host)
+            try:
+                infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+            except OSError:
+                infos = []
+            for *_, address in infos:
+                _allowed_hosts.add(str(address[0]))
+                _allowed_sockets.add((str(address[0]), port))
 
 
 class guarded:  # noqa: N801 - used as a context manager: ``with guarded(): ...``
@@ -191,9 +217,17 @@ def _hook(event: str, args: tuple) -> None:
     if event == "urllib.Request":
         if _in_query_thread() and not _url_allowed(str(args[0])):
             raise NetworkRefused(f"the endpoint refused a request to {args[0]} made while running a query")
-    elif event in ("socket.connect", "socket.getaddrinfo", "socket.sendto"):
-        if _in_query_thread() and not _allowed_urls:
-            raise NetworkRefused(f"the endpoint refused a network connection ({event}) made while running a query")
+    elif event in ("socket.connect", "socket.getaddrinfo", "socket.sendto", "socket.bind"):
+        if not _in_query_thread():
+            return
+        if event == "socket.getaddrinfo" and str(args[0]).lower() in _allowed_hosts:
+            return
+        if event == "socket.connect":
+            address = args[1]
+            if isinstance(address, tuple) and len(address) >= 2 and (str(address[0]), address[1]) in _allowed_sockets:
+                return
+        raise NetworkRefused(f"the endpoint refused a network connection ({event} {args[1:2] or ''}) "
+                             "made while running a query: only the --allow-service endpoints may be reached")
 
 
 def install_network_guard() -> None:

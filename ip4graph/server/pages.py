@@ -30,7 +30,7 @@ from .. import network as net
 from .. import viz
 from ..catalog import load_catalog
 from ..errors import Ip4GraphError
-from ..namespaces import GRAPH_INFERRED, IP4, IP4C, IP4D, PREFIXES, bind_prefixes
+from ..namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, IP4, IP4C, IP4D, IP4G, ONTOLOGY_IRI, PREFIXES, bind_prefixes
 from ..results import QueryResult
 from ..terms import curie, label
 from .protocol import GRAPH_WIRES, Wire, negotiate, parse_accept, wants_html
@@ -57,6 +57,10 @@ STATIC = {
     "/ui/app.js": (("server", "static", "app.js"), "text/javascript; charset=utf-8"),
     "/ui/app.css": (("server", "static", "app.css"), "text/css; charset=utf-8"),
 }
+
+
+#: ``?format=`` values of the document pages (the names of the entity pages' suffixes).
+_FORMAT_ALIASES = {"ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml"}
 
 
 def _e(text: object) -> str:
@@ -111,6 +115,12 @@ class Pages:
             return Response(200, json.dumps(self.endpoint.status()).encode(), "application/json")
         if path == "/graph":
             return self.graph_view(params.get("focus"), params.get("depth", "1"))
+        if path == "/ontology" or path.startswith("/ontology/"):
+            return self.ontology(path[len("/ontology"):].strip("/"), accept=accept, fmt=params.get("format"))
+        if path.startswith("/graph/"):
+            return self.named_graph(path[len("/graph/"):], accept=accept, fmt=params.get("format"))
+        if path == "/dataset":
+            return self.dataset_description(accept=accept, fmt=params.get("format"), base=base)
         if path == "/resource":
             iri = params.get("iri", "").strip()
             if not iri or any(c in iri for c in ' <>"{}|\\^`') or ":" not in iri:
@@ -151,20 +161,81 @@ class Pages:
         from .app import Response, render
 
         ds = self.endpoint.dataset()
-        with self.endpoint._rw.read():  # noqa: SLF001
-            known = _mentioned(ds, iri)
-            if not known:
-                return self.not_found(str(iri))
-            if fmt is None and wants_html(accept):
-                body = entity_html(ds, iri)
-                return Response(200, body.encode("utf-8"), "text/html; charset=utf-8",
-                                {"Vary": "Accept", "Content-Security-Policy": PAGE_CSP})
-            wire = negotiate(accept, GRAPH_WIRES, override=fmt)
-            if wire is None:
-                return Response.text(406, "ask for text/html or one of: " + ", ".join(w.value for w in GRAPH_WIRES))
-            g = entity_graph(ds, iri)
+        known = _mentioned(ds, iri)
+        if not known:
+            return self.not_found(str(iri))
+        if fmt is None and wants_html(accept):
+            body = entity_html(ds, iri)
+            return Response(200, body.encode("utf-8"), "text/html; charset=utf-8",
+                            {"Vary": "Accept", "Content-Security-Policy": PAGE_CSP})
+        wire = negotiate(accept, GRAPH_WIRES, override=fmt)
+        if wire is None:
+            return Response.text(406, "ask for text/html or one of: " + ", ".join(w.value for w in GRAPH_WIRES))
+        g = entity_graph(ds, iri)
         return Response(200, render(QueryResult("DESCRIBE", graph=g), wire).encode("utf-8"),
                         f"{wire.value}; charset=utf-8", {"Vary": "Accept", "Access-Control-Allow-Origin": "*"})
+
+    # ------------------------------------------------------------------ documents: ontology, graphs, dataset
+    def document(self, title: str, iri: URIRef, g: Graph, *, accept: str | None, fmt: str | None,
+                 intro: str = "") -> "Response":
+        """``g`` as RDF (content negotiation, ``?format=``) or, for a browser, an HTML page showing it."""
+        from .app import Response, render
+
+        if fmt is None and wants_html(accept):
+            bind_prefixes(g)
+            turtle = g.serialize(format="turtle")
+            links = " · ".join(f'<a href="?format={f}">{n}</a>' for f, n in
+                               (("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"), ("rdfxml", "RDF/XML")))
+            body = _layout(title, f"<h1>{_e(title)}</h1><p><code>{_e(iri)}</code></p>{intro}"
+                                  f"<p>{len(g)} triples · {links}</p><pre>{_e(turtle)}</pre>")
+            return Response(200, body.encode("utf-8"), "text/html; charset=utf-8",
+                            {"Vary": "Accept", "Content-Security-Policy": PAGE_CSP})
+        wire = negotiate(accept, GRAPH_WIRES, override=_FORMAT_ALIASES.get(fmt or "", fmt))
+        if wire is None:
+            return Response.text(406, "ask for text/html or one of: " + ", ".join(w.value for w in GRAPH_WIRES))
+        return Response(200, render(QueryResult("CONSTRUCT", graph=g), wire).encode("utf-8"),
+                        f"{wire.value}; charset=utf-8",
+                        {"Vary": "Accept", "Access-Control-Allow-Origin": "*", "Content-Location": f"?format={wire.name.lower()}"})
+
+    def ontology(self, version: str, *, accept: str | None, fmt: str | None) -> "Response":
+        """``https://w3id.org/ip4graph/ontology`` (and ``#term``), or a version IRI ``…/ontology/<version>``."""
+        ds = self.endpoint.dataset()
+        onto = URIRef(ONTOLOGY_IRI)
+        iri = onto
+        if version:
+            iri = URIRef(f"{ONTOLOGY_IRI}/{version}")
+            if (onto, OWL.versionIRI, iri) not in ds:
+                return self.not_found(f"/ontology/{version}")
+        g = Graph()
+        for t in ds.get_context(GRAPH_ONTOLOGY).triples((None, None, None)):
+            g.add(t)
+        if not len(g):
+            return self.not_found("/ontology")
+        info = next(iter(g.objects(onto, OWL.versionInfo)), None)
+        intro = f"<p>Version {_e(info)}.</p>" if info is not None else ""
+        return self.document("The ip4graph ontology", iri, g, accept=accept, fmt=fmt, intro=intro)
+
+    def named_graph(self, name: str, *, accept: str | None, fmt: str | None) -> "Response":
+        """A system graph ``https://w3id.org/ip4graph/graph/<name>``: its triples."""
+        if not _SLUG.fullmatch(name):
+            from .app import Response
+
+            return Response.text(400, "malformed graph path")
+        iri = IP4G[name]
+        ds = self.endpoint.dataset()
+        g = Graph()
+        for t in ds.get_context(iri).triples((None, None, None)):
+            g.add(t)
+        if not len(g):
+            return self.not_found(f"/graph/{name}")
+        return self.document(f"Graph {name}", iri, g, accept=accept, fmt=fmt)
+
+    def dataset_description(self, *, accept: str | None, fmt: str | None, base: str) -> "Response":
+        """``https://w3id.org/ip4graph/dataset``: the VoID and DCAT description computed from the data."""
+        from ..describe import DATASET_IRI, describe
+
+        g = describe(self.endpoint.dataset(), endpoint=base + "/sparql")
+        return self.document("The ip4graph dataset", DATASET_IRI, g, accept=accept, fmt=fmt)
 
     # ------------------------------------------------------------------ graph view
     def projection(self) -> nx.MultiDiGraph:
@@ -182,30 +253,29 @@ class Pages:
             return Response.text(400, "depth must be a whole number")
         if not 0 <= depth <= 3:
             return Response.text(400, "depth must be between 0 and 3")
-        with self.endpoint._rw.read():  # noqa: SLF001
-            graph = self.projection()
-            if focus:
-                try:
-                    focus = net.resolve_node(graph, focus)  # an IRI, a CURIE or a label
-                except Ip4GraphError:
-                    return self.not_found(f"/graph?focus={focus}")
-                sub = net.neighbourhood(graph, focus, depth=depth)
-                name = sub.nodes[focus].get("label", focus)
-                hops = "hop" if depth == 1 else "hops"
-                title, caption = str(name), f"Everything within {depth} {hops} of {name}"
-            else:
-                sub, title, caption = graph, "ip4graph", "The whole graph: asserted facts"
+        graph = self.projection()
+        if focus:
             try:
-                page = viz.render_html(sub, title=title, caption=caption)
-            except Ip4GraphError as exc:
-                return Response.text(500, str(exc))
+                focus = net.resolve_node(graph, focus)  # an IRI, a CURIE or a label
+            except Ip4GraphError:
+                return self.not_found(f"/graph?focus={focus}")
+            sub = net.neighbourhood(graph, focus, depth=depth)
+            name = sub.nodes[focus].get("label", focus)
+            hops = "hop" if depth == 1 else "hops"
+            title, caption = str(name), f"Everything within {depth} {hops} of {name}"
+        else:
+            sub, title, caption = graph, "ip4graph", "The whole graph: asserted facts"
+        try:
+            page = viz.render_html(sub, title=title, caption=caption)
+        except Ip4GraphError as exc:
+            return Response.text(500, str(exc))
         return Response(200, page.encode("utf-8"), "text/html; charset=utf-8")
 
     # ------------------------------------------------------------------ UI
     def ui(self) -> "Response":
         from .app import Response
 
-        kg = self.endpoint.kg
+        asserted = self.endpoint.graph.asserted
         examples = []
         for nq in load_catalog():
             args = []
@@ -213,7 +283,7 @@ class Pages:
                 if p.default is None:
                     continue
                 try:
-                    term = p.convert(p.default, kg.asserted)
+                    term = p.convert(p.default, asserted)
                 except Ip4GraphError:
                     continue
                 args.append({"name": "$" + p.name, "value": term.n3()})

@@ -12,7 +12,7 @@ from enum import Enum
 from urllib.parse import parse_qsl
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 from rdflib.util import from_n3
 
@@ -172,12 +172,21 @@ def read_operation(method: str, query_string: str, content_type: str | None, bod
     media = _media(content_type)
     direct: tuple[str, str] | None = None
     if method == "POST":
+        charset = _charset(content_type).lower().replace("_", "-")
+        if charset not in ("utf-8", "utf8", "us-ascii", "ascii"):
+            raise Refused(f"the request body is declared as {charset}: SPARQL requests are UTF-8 "
+                          "(send the text encoded as UTF-8, charset=UTF-8)", status=400)
         try:
-            text = body.decode(_charset(content_type))
-        except (UnicodeDecodeError, LookupError):
-            raise Refused("the request body is not valid text in its declared charset", status=400) from None
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Refused(f"the request body is not valid UTF-8 (byte {exc.start + 1}): "
+                          "SPARQL requests are UTF-8", status=400) from None
         if media == _FORM:
-            params += parse_qsl(text, keep_blank_values=True)
+            try:
+                params += parse_qsl(text, keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise Refused("a form field is not valid UTF-8 once percent-decoded: SPARQL requests are UTF-8",
+                              status=400) from None
         elif media == "application/sparql-query":
             direct = ("query", text)
         elif media == "application/sparql-update":
@@ -243,8 +252,26 @@ def parse_binding(name: str, value: str, nsm: object) -> Node:
     return term
 
 
-def service_description(endpoint: str, *, update: bool, named_graphs: list[Node], triples: int) -> Graph:
-    """The SPARQL 1.1 Service Description of the endpoint."""
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+OWL_PROFILE = Namespace("http://www.w3.org/ns/owl-profile/")
+#: Reasoning value -> (entailment regime, profile): the closure is materialised in ``ip4g:inferred``.
+REGIMES: dict[str, tuple[URIRef, URIRef | None]] = {
+    "owlrl": (ENTAILMENT["OWL-RDF-Based"], OWL_PROFILE.RL),
+    "rdfs": (ENTAILMENT.RDFS, None),
+    "none": (ENTAILMENT.Simple, None),
+}
+
+
+def service_description(endpoint: str, *, update: bool, federation: bool, named_graphs: list[Node],
+                        triples: int, reasoning: str = "none", graph_sizes: dict[Node, int] | None = None,
+                        dataset: URIRef | None = None) -> Graph:
+    """The SPARQL 1.1 Service Description of the endpoint.
+
+    It says which entailment regime answers reflect (OWL 2 RL: ``ent:OWL-RDF-Based`` with
+    the RL profile, as a materialised closure in the graph ``ip4g:inferred``) and how the
+    graphs are laid out: the default graph is the union of the named graphs, each named
+    graph listed with its size.
+    """
     g = Graph()
     bind_prefixes(g)
     g.bind("sd", SD)
@@ -257,7 +284,8 @@ def service_description(endpoint: str, *, update: bool, named_graphs: list[Node]
     if update:
         g.add((svc, SD.supportedLanguage, SD.SPARQL11Update))
     g.add((svc, SD.feature, SD.UnionDefaultGraph))
-    g.add((svc, SD.feature, SD.BasicFederatedQuery))
+    if federation:  # SERVICE is refused unless the server was started with --allow-service
+        g.add((svc, SD.feature, SD.BasicFederatedQuery))
     for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
         g.add((svc, SD.resultFormat, FORMATS_NS[fmt]))
@@ -268,10 +296,83 @@ def service_description(endpoint: str, *, update: bool, named_graphs: list[Node]
     g.add((ds, SD.defaultGraph, dg))
     g.add((dg, RDF.type, SD.Graph))
     g.add((dg, VOID.triples, Literal(triples)))
+    g.add((dg, RDFS.comment, Literal("The default graph is the union of all the named graphs (asserted claims, "
+                                     "entities, links, ontology, and the inferred closure).", lang="en")))
+    if dataset is not None:
+        g.add((ds, RDFS.seeAlso, dataset))
+    regime, profile = REGIMES.get(reasoning, REGIMES["none"])
+    g.add((svc, SD.defaultEntailmentRegime, regime))
+    if profile is not None:
+        g.add((svc, SD.supportedEntailmentProfile, profile))
+    g.bind("ent", ENTAILMENT)
+    sizes = graph_sizes or {}
     for name in named_graphs:
         if isinstance(name, URIRef):
             ng = BNode()
             g.add((ds, SD.namedGraph, ng))
             g.add((ng, RDF.type, SD.NamedGraph))
             g.add((ng, SD.name, name))
+            if name in sizes:
+                gr = BNode()
+                g.add((ng, SD.graph, gr))
+                g.add((gr, RDF.type, SD.Graph))
+                g.add((gr, VOID.triples, Literal(sizes[name])))
+            if str(name).endswith("/graph/inferred"):
+                g.add((ng, SD.entailmentRegime, regime))
     return g
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"'})
+_ABBREVIATED = {
+    str(XSD.integer): re.compile(r"[+-]?\d+"),
+    str(XSD.decimal): re.compile(r"[+-]?\d*\.\d+"),
+    str(XSD.double): re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+"),
+    str(XSD.boolean): re.compile(r"true|false"),
+}
+
+
+def tsv_term(term: Node | None) -> str:
+    """One RDF term as a SPARQL 1.1 TSV field: Turtle syntax on one line (no triple quotes)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        lexical = str(term)
+        dt = str(term.datatype) if term.datatype else None
+        if dt in _ABBREVIATED and _ABBREVIATED[dt].fullmatch(lexical):
+            return lexical
+        text = '"' + lexical.translate(_TSV_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if dt and dt != str(XSD.string):
+            return f"{text}^^<{dt}>"
+        return text
+    return str(term)
+
+
+def results_tsv(variables: list[str], rows: list[list[Node | None]]) -> str:
+    """SPARQL 1.1 Query Results TSV: a header of ``?var`` names, then one line per solution."""
+    out = ["\t".join("?" + v for v in variables)]
+    for row in rows:
+        out.append("\t".join(tsv_term(t) for t in row))
+    return "\n".join(out) + "\n"
+
+
+def _csv_field(term: Node | None) -> str:
+    if term is None:
+        return ""
+    text = f"_:{term}" if isinstance(term, BNode) else str(term)  # IRIs and literals: their lexical form
+    if any(c in text for c in ',"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def results_csv(variables: list[str], rows: list[list[Node | None]]) -> str:
+    """SPARQL 1.1 Query Results CSV: the lexical forms as they are (``"1.0E6"`` stays ``1.0E6``), CRLF lines."""
+    out = [",".join(variables)]
+    for row in rows:
+        out.append(",".join(_csv_field(t) for t in row))
+    return "\r\n".join(out) + "\r\n"
