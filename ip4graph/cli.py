@@ -18,12 +18,15 @@ COMMAND_MODULES = [
     "ip4graph.commands.linked",
     "ip4graph.commands.backend",
     "ip4graph.commands.serve",
+    "ip4graph.commands.curation",
 ]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
               help="Data file to load instead of the shipped data (repeatable).")
+@click.option("--add", "add", multiple=True, type=click.Path(path_type=Path),
+              help="Data file to load on top of the data (repeatable): the shipped files need not be re-listed.")
 @click.option("--ontology", type=click.Path(path_type=Path), default=None,
               help="Ontology file (default: the shipped ontology/ip4.ttl).")
 @click.option("--reasoning", type=click.Choice([r.value for r in Reasoning]), default="owlrl",
@@ -31,7 +34,7 @@ COMMAND_MODULES = [
 @click.option("--no-cache", is_flag=True, help="Recompute the closure instead of reading build/cache.")
 @click.version_option(package_name="ip4graph")
 @click.pass_context
-def main(ctx: click.Context, data: tuple[Path, ...], ontology: Path | None, reasoning: str, no_cache: bool) -> None:
+def main(ctx: click.Context, data: tuple[Path, ...], add: tuple[Path, ...], ontology: Path | None, reasoning: str, no_cache: bool) -> None:
     """ip4graph: NATO and the Indo-Pacific 4 as a knowledge graph.
 
     \b
@@ -39,7 +42,7 @@ def main(ctx: click.Context, data: tuple[Path, ...], ontology: Path | None, reas
       ip4graph build                 # load, reason, validate, report
       ip4graph validate --format table
     """
-    ctx.obj = State(data=data, ontology=ontology, reasoning=Reasoning(reasoning), cache=not no_cache)
+    ctx.obj = State(data=data, add=add, ontology=ontology, reasoning=Reasoning(reasoning), cache=not no_cache)
 
 
 for _name in COMMAND_MODULES:

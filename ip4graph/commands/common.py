@@ -25,17 +25,25 @@ class State:
     """Options given to the ``ip4graph`` group, and the dataset they describe (loaded lazily)."""
 
     data: tuple[Path, ...] = ()
+    #: Files loaded on top of the data (``--add``), so adding one never re-lists the shipped files.
+    add: tuple[Path, ...] = ()
     ontology: Path | None = None
     reasoning: Reasoning = Reasoning.OWLRL
     cache: bool = True
     _dataset: Dataset | None = field(default=None, repr=False)
     _reasoned: bool = False
 
+    def files(self) -> list[Path]:
+        """The data files: ``--data`` (default: the shipped data) and then every ``--add``."""
+        from ..resources import data_paths
+
+        return [*(self.data if self.data else data_paths()), *self.add]
+
     def dataset(self, *, reasoned: bool = False) -> Dataset:
         """The loaded dataset; with ``reasoned`` the inferences are attached in ``ip4g:inferred``."""
         if self._dataset is None:
             self._dataset = load(
-                self.data if self.data else None,
+                self.files(),
                 ontology=self.ontology if self.ontology is not None else True,
             )
         if reasoned and not self._reasoned and self.reasoning is not Reasoning.NONE:

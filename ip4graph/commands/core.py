@@ -19,8 +19,10 @@ from .common import EXIT_FAIL, EXIT_OK, State, fail, pass_state
               show_default=True, help="human prose, an aligned table, or the SHACL report in Turtle.")
 @click.option("--shapes", type=click.Path(path_type=Path), default=None,
               help="SHACL shapes file (default: the shipped ontology/shapes.ttl).")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), default=None, envvar="IP4GRAPH_SOURCES",
+              help="Folder of the source texts, to check quotes (default: $IP4GRAPH_SOURCES, else ../shared/sources).")
 @pass_state
-def validate_cmd(state: State, fmt: str, shapes: Path | None) -> None:
+def validate_cmd(state: State, fmt: str, shapes: Path | None, sources: Path | None) -> None:
     """Validate the data against the SHACL shapes and the provenance rules.
 
     Exit status: 0 conforms, 1 does not conform, 2 error (bad input, bad shapes).
@@ -29,9 +31,10 @@ def validate_cmd(state: State, fmt: str, shapes: Path | None) -> None:
     Example:
       ip4graph validate --format table
       ip4graph --data mydata.trig validate
+      ip4graph --add data/claims-mine.trig validate --sources ~/texts
     """
     try:
-        report = validate(state.dataset(), shapes=shapes)
+        report = validate(state.dataset(), shapes=shapes, files=state.files(), sources=sources)
     except Ip4GraphError as exc:
         fail(exc)
         return
@@ -85,13 +88,18 @@ def stats_cmd(state: State, as_json: bool) -> None:
 @click.command("build")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Directory for the outputs.")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), default=None, envvar="IP4GRAPH_SOURCES",
+              help="Folder of the source texts, to check quotes (default: $IP4GRAPH_SOURCES, else ../shared/sources).")
+@click.option("--allow-invalid", is_flag=True,
+              help="Write the outputs even when the data does not conform (default: refuse).")
 @pass_state
-def build_cmd(state: State, out_dir: Path) -> None:
+def build_cmd(state: State, out_dir: Path, sources: Path | None, allow_invalid: bool) -> None:
     """The main job: load, reason, validate, and write the outputs.
 
     Writes under OUT: ip4graph.trig (reasoned dataset), graph.html (interactive
     graph, works offline), void.ttl (dataset description), report.md (every named
-    query's answer) and validation.txt. Exits 1 if the data does not conform or a
+    query's answer) and validation.txt. Refuses to write anything when the data does
+    not conform (unless --allow-invalid). Exits 1 if the data does not conform or a
     named query fails, 2 on bad input.
 
     \b
@@ -103,10 +111,15 @@ def build_cmd(state: State, out_dir: Path) -> None:
     from .query import open_kg
 
     try:
-        result = build(open_kg(state), out_dir)
+        result = build(open_kg(state), out_dir, files=state.files(), sources=sources, allow_invalid=allow_invalid)
     except Ip4GraphError as exc:
         fail(exc)
         return
+    if result.refused:
+        click.echo(result.report.text(ReportFormat.HUMAN), err=True)
+        click.echo("build refused: the data does not conform, nothing was written "
+                   "(fix the problems above, or pass --allow-invalid)", err=True)
+        sys.exit(EXIT_FAIL)
     click.echo(f"validation: {'conforms' if result.report.conforms else 'DOES NOT CONFORM'}")
     if not result.report.conforms:
         click.echo(result.report.text(ReportFormat.HUMAN), err=True)

@@ -23,7 +23,7 @@ from .common import EXIT_FAIL, EXIT_OK, State, fail, pass_state
 def open_kg(state: State) -> KnowledgeGraph:
     """The knowledge graph described by the group options (loaded once per command)."""
     return KnowledgeGraph.open(
-        state.data if state.data else None,
+        state.files(),
         ontology=state.ontology if state.ontology is not None else True,
         reasoning=state.reasoning,
         cache=state.cache,
@@ -157,7 +157,7 @@ def _query_backend(state: State, backend: str, store: Path | None, endpoint: str
         options["path"] = store
     elif endpoint:
         options["endpoint"] = endpoint
-    local = load(state.data if state.data else None)
+    local = load(state.files())
     engine = get_backend(backend, **options)
     try:
         if name:
