@@ -31,6 +31,8 @@ def tokens(term: object) -> list[str]:
         if str(term) == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
             out.append(" a ")
         return out
+    if isinstance(term, str) and not isinstance(term, (URIRef, Literal)):
+        return [term]
     if isinstance(term, Literal):
         text = str(term)
         return [text[:40]] if text else []
@@ -38,7 +40,7 @@ def tokens(term: object) -> list[str]:
 
 
 def _pattern(token: str) -> re.Pattern[str]:
-    if token.startswith("<") or token == " a ":
+    if token.startswith("<") or token == " a " or not re.fullmatch(r"[A-Za-z][\w.-]*:\S*", token):
         return re.compile(re.escape(token))
     # a CURIE ends where a name character does not follow
     return re.compile(r"(?<![\w:/#-])" + re.escape(token) + r"(?![\w-]|\.[\w-])")
@@ -102,25 +104,26 @@ class SourceMap:
         """The line of the first of ``keys`` (terms, most specific first) inside ``graph``'s block."""
         self._load(f)
         lines = self._lines.get(f, [])
-        start = 0
+        blocks: list[tuple[int, int]] = []
         if isinstance(graph, URIRef):
             for tok in tokens(graph):
                 pat = re.compile(_pattern(tok).pattern + r"\s*\{")
-                hit = next((i for i, ln in enumerate(lines) if pat.search(ln)), None)
-                if hit is not None:
-                    start = hit
+                for i, ln in enumerate(lines):
+                    if pat.search(ln):
+                        close = next((j + 1 for j in range(i, len(lines))
+                                      if lines[j].rstrip().endswith("}") or lines[j].lstrip().startswith("}")),
+                                     len(lines))
+                        blocks.append((i, close))
+                if blocks:
                     break
-        end = len(lines)
-        if start:
-            end = next((i + 1 for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("}")), len(lines))
-        for lo, hi in ((start, end), (0, len(lines))):
+        for lo, hi in [*blocks, (0, len(lines))]:
             for key in keys:
                 for tok in tokens(key):
                     pat = _pattern(tok)
                     for i in range(lo, hi):
                         if pat.search(lines[i]):
                             return i + 1
-        return start + 1 if start else None
+        return blocks[0][0] + 1 if blocks else None
 
     def find(self, s: object, p: object, o: object, g: object, *keys: object) -> Hit | None:
         """File and line of the quad ``(s, p, o, g)``, looking for ``keys`` on the line."""

@@ -46,6 +46,8 @@ OA_TERMS = frozenset({
 #: Vocabularies the ontology imports or aligns to, with their term lists.
 _VOCABS = (RDF, RDFS, OWL, XSD, SKOS, PROV, DCTERMS, ORG, SDO, FOAF, TIME, SH, VOID, DCAT, VANN)
 
+_PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+
 HEDGED = frozenset({IP4.Likely, IP4.Possible, IP4.Expected, IP4.Unclear})
 
 
@@ -110,7 +112,7 @@ def is_known(term: URIRef, declared: set[URIRef]) -> bool:
     return ns == str(RDF) and local.startswith("_") and local[1:].isdigit()
 
 
-def suggest(term: URIRef, candidates: set[URIRef], *, graph: Graph | None = None) -> list[str]:
+def suggest(term: URIRef, candidates: set[URIRef], *, graph: Graph | None = None, kind: str | None = None) -> list[str]:
     """Close matches of ``term`` among ``candidates`` (same namespace first, case-insensitive)."""
     ns, local = _split(term)
     pool: dict[str, URIRef] = {}
@@ -121,7 +123,8 @@ def suggest(term: URIRef, candidates: set[URIRef], *, graph: Graph | None = None
     for cns, names in _vocab_terms().items():
         if cns == ns:
             for n in names:
-                pool.setdefault(n.lower(), URIRef(cns + n))
+                if not kind or (n[:1].isupper() == (kind == "class")):
+                    pool.setdefault(n.lower(), URIRef(cns + n))
     hits = difflib.get_close_matches(local.lower(), list(pool), n=3, cutoff=0.75)
     g = graph if graph is not None else Graph()
     return [curie(g, pool[h]) for h in hits]
@@ -144,7 +147,12 @@ def undeclared_terms(ds: Dataset) -> list[Finding]:
     declared = declared_terms(ds)
     seen: set[tuple[URIRef, bool]] = set()
     out: list[Finding] = []
-    props = {t for t in declared if (t, RDF.type, None) in ds.graph(GRAPH_ONTOLOGY) or t in curation_terms()}
+    onto = ds.graph(GRAPH_ONTOLOGY)
+    kinds = {
+        True: {t for t in declared if (t, RDF.type, OWL.Class) in onto or (t, RDF.type, RDFS.Class) in onto},
+        False: {t for t in declared if any((t, RDF.type, k) in onto for k in _PROPERTY_KINDS)}
+        | {t for t in curation_terms() if t[len(str(IP4)):][:1].islower()},
+    }
     for ctx in data_contexts(ds):
         for s, p, o in ctx:
             checks: list[tuple[URIRef, bool]] = []
@@ -157,7 +165,7 @@ def undeclared_terms(ds: Dataset) -> list[Finding]:
                     continue
                 seen.add((term, is_class))
                 kind = "class" if is_class else "property"
-                hits = suggest(term, props)
+                hits = suggest(term, kinds[is_class], kind=kind)
                 name = curie(ds, term)
                 out.append(Finding(
                     "undeclared-term", term,
@@ -240,7 +248,8 @@ def hedges_never_plain(ds: Dataset) -> list[Finding]:
                     f"claim {curie(ds, claim)} gives {' '.join(curie(ds, t) if isinstance(t, URIRef) else t.n3() for t in triple)} "
                     "as hedged (rdf:Statement) and also asserts it as a plain triple: remove the plain triple "
                     "(hedged facts are never plain)",
-                    graph=claim, triple=triple, keys=(triple[1], triple[0]),
+                    graph=claim, triple=triple,
+                    keys=(f"{curie(ds, triple[0])} {curie(ds, triple[1])}", triple[1], triple[0]),
                 ))
         if certainty in HEDGED and not statements:
             first = next(iter(g))
