@@ -44,14 +44,26 @@ CONTEXT = 24
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def sources_folder(explicit: str | os.PathLike[str] | None = None) -> Path | None:
-    """The sources folder: ``explicit``, else ``$IP4GRAPH_SOURCES``, else ``../shared/sources``."""
+def sources_folder(explicit: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The folders searched for source texts, in order.
+
+    ``explicit`` (the ``--sources`` option), then each folder of ``$IP4GRAPH_SOURCES``
+    (separated by ``os.pathsep``), then the shipped texts' folder ``../shared/sources``.
+    """
+    out: list[Path] = []
     if explicit:
-        return Path(explicit)
+        out.append(Path(explicit))
     env = os.environ.get(SOURCES_ENV)
     if env:
-        return Path(env)
-    return resources.sources_dir()
+        out += [Path(x) for x in env.split(os.pathsep) if x]
+    default = resources.sources_dir()
+    if default is not None:
+        out.append(default)
+    seen: list[Path] = []
+    for f in out:
+        if f not in seen:
+            seen.append(f)
+    return seen
 
 
 def sha256_of(path: Path) -> str:
@@ -244,14 +256,21 @@ def cited_claims(ds: Dataset) -> list[CitedClaim]:
     return sorted(out.values(), key=lambda c: str(c.claim))
 
 
-def text_of(ds: Dataset, doc: URIRef, folder: Path | None) -> tuple[Path | None, str | None]:
-    """The registered text file of ``doc`` (path, recorded hash); path None when not registered."""
+def text_of(ds: Dataset, doc: URIRef, folders: list[Path]) -> tuple[Path | None, str | None]:
+    """The registered text file of ``doc`` (path, recorded hash); path None when not registered.
+
+    The path is the first of ``folders`` that holds the file (or, when none does, the
+    file's place in the first folder, which does not exist).
+    """
     name = ds.value(doc, IP4.textFile)
     digest = ds.value(doc, IP4.sha256)
     if name is None:
         return None, None
-    base = folder if folder is not None else Path(".")
-    return base / str(name), (str(digest) if digest is not None else None)
+    recorded = str(digest) if digest is not None else None
+    for base in folders:
+        if (base / str(name)).is_file():
+            return base / str(name), recorded
+    return (folders[0] if folders else Path(".")) / str(name), recorded
 
 
 def check_quotes(ds: Dataset, *, sources: Path | None = None) -> list[Finding]:
@@ -272,7 +291,8 @@ def check_quotes(ds: Dataset, *, sources: Path | None = None) -> list[Finding]:
         first = claims[0].claim
         if path is None or not path.is_file():
             why = ("its text is not registered (run ip4graph source register TEXT --id ID)" if path is None
-                   else f"its text {path.name} is not in the sources folder {folder} (give --sources DIR or set {SOURCES_ENV})")
+                   else f"its text {path.name} is in none of the source folders "
+                        f"({', '.join(str(f) for f in folder) or 'none given'}): give --sources DIR or set {SOURCES_ENV}")
             out.append(Finding(
                 "quotes-not-checked", doc,
                 f"quotes not checked: {len(claims)} claim(s) cite {name}, but {why}",
