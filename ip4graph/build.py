@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .agreement import source_agreement
 from .catalog import load_catalog
 from .describe import describe
 from .export import ExportFormat, serialize, with_inferences
@@ -89,5 +90,10 @@ def build(
             errors[q.name] = str(exc)
             text = f"ERROR: {exc}"
         lines += ["```", text, "```", ""]
+    try:
+        lines += source_agreement(kg.asserted).markdown()
+    except Exception as exc:  # reported like a failing query; the build goes on
+        errors["source-agreement"] = str(exc)
+        lines += ["## Agreement between sources", "", f"ERROR: {exc}", ""]
     outputs["report"] = write_atomic(out / "report.md", "\n".join(lines))
     return BuildResult(report=report, stats=stats, outputs=outputs, query_errors=errors)
