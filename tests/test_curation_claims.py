@@ -233,3 +233,24 @@ def test_an_edited_example_text_needs_review(tmp_path: Path):
     [w] = [v for v in review if v.focus == "ip4c:example-note-p3-workshop"]
     assert "was: [A follow-up workshop of the four partners may be held in Canberra.]" in w.message
     assert "now: A follow-up workshop of the four partners will be held in Canberra." in w.message
+
+
+def test_third_source_appears_in_the_html_graph(tmp_path: Path):
+    out = tmp_path / "g.html"
+    r = invoke("--add", str(SOURCE_TRIG), "--add", str(CLAIMS_TRIG), "--reasoning", "none",
+               "viz", "--focus", "ip4d:example-canberra-workshop", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "follow-up workshop of the IP4 in Canberra (example)" in page
+    assert "A follow-up workshop of the four partners may be held in Canberra." in page  # the quote in the tooltip
+
+
+def test_the_endpoint_graph_includes_added_files():
+    # `ip4graph serve` serves open_kg(state): the same files as every other command
+    from ip4graph.commands.common import State
+    from ip4graph.commands.query import open_kg
+    from ip4graph.reasoning import Reasoning
+
+    kg = open_kg(State(add=(SOURCE_TRIG, CLAIMS_TRIG), reasoning=Reasoning.NONE, cache=False))
+    assert (IP4D["example-canberra-workshop"], RDF.type, IP4.Meeting) in kg.asserted
+    assert len(kg.asserted.graph(IP4C["example-note-p2-members"])) == 2
