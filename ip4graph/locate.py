@@ -120,9 +120,12 @@ class SourceMap:
             for key in keys:
                 for tok in tokens(key):
                     pat = _pattern(tok)
-                    for i in range(lo, hi):
-                        if pat.search(lines[i]):
-                            return i + 1
+                    # a line that starts with the term (where it is described) first, then any mention
+                    lead = re.compile(r"^\s*(?:\[\]\s*)?" + pat.pattern)
+                    for test in (lead, pat):
+                        for i in range(lo, hi):
+                            if test.search(lines[i]) and not lines[i].lstrip().startswith("#"):
+                                return i + 1
         return blocks[0][0] + 1 if blocks else None
 
     def find(self, s: object, p: object, o: object, g: object, *keys: object) -> Hit | None:
@@ -135,10 +138,13 @@ class SourceMap:
         return None
 
     def find_term(self, graph: object, term: object) -> Hit | None:
-        """The first line of any file where ``term`` is written inside ``graph``'s block."""
+        """The first line of any file where ``term`` is written inside ``graph``'s block (any graph if None)."""
         for f in self.files:
             self._load(f)
+            if graph is None and not any(q[0] == term or q[2] == term for q in self._quads.get(f, ())):
+                continue
             line = self.line_of(f, graph, term)
-            if line is not None and any(_pattern(t).search(self._lines[f][line - 1]) for t in tokens(term)):
+            if line is not None and any(_pattern(t).search(self._lines[f][line - 1]) for t in tokens(term)) \
+                    and not self._lines[f][line - 1].lstrip().startswith("#"):
                 return Hit(f, line)
         return None

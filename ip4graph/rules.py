@@ -32,7 +32,7 @@ from rdflib.namespace import (
 
 from . import resources
 from .loader import load_graph
-from .namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE, IP4, IP4D, SYSTEM_GRAPHS
+from .namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, IP4, IP4D, SYSTEM_GRAPHS
 from .terms import curie
 
 OA = "http://www.w3.org/ns/oa#"
@@ -137,7 +137,7 @@ def _did_you_mean(hits: list[str]) -> str:
 def data_contexts(ds: Dataset) -> Iterator[Graph]:
     """Every graph except the ontology and the inferences."""
     for ctx in ds.graphs():
-        if ctx.identifier in (GRAPH_ONTOLOGY, IP4["inferred"]) or str(ctx.identifier).endswith("/inferred"):
+        if ctx.identifier in (GRAPH_ONTOLOGY, GRAPH_INFERRED):
             continue
         yield ctx
 

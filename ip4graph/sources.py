@@ -39,6 +39,8 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 PROV_QUOTED = URIRef("http://www.w3.org/ns/prov#wasQuotedFrom")
 #: Environment variable naming the sources folder.
 SOURCES_ENV = "IP4GRAPH_SOURCES"
+#: The project config file read (in the current directory) for ``[sources] folders``.
+CONFIG = "ip4graph.toml"
 #: Characters of context kept on each side of a quote in its TextQuoteSelector.
 CONTEXT = 24
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -48,7 +50,12 @@ def sources_folder(explicit: str | os.PathLike[str] | None = None) -> list[Path]
     """The folders searched for source texts, in order.
 
     ``explicit`` (the ``--sources`` option), then each folder of ``$IP4GRAPH_SOURCES``
-    (separated by ``os.pathsep``), then the shipped texts' folder ``../shared/sources``.
+    (separated by ``os.pathsep``), then the ``folders`` of the ``[sources]`` table of the
+    project config ``ip4graph.toml`` in the current directory (relative to that file), then
+    the shipped texts' folder ``../shared/sources``.
+
+    Raises:
+        SourceError: ``ip4graph.toml`` is not valid TOML or its ``[sources]`` table is malformed.
     """
     out: list[Path] = []
     if explicit:
@@ -56,6 +63,7 @@ def sources_folder(explicit: str | os.PathLike[str] | None = None) -> list[Path]
     env = os.environ.get(SOURCES_ENV)
     if env:
         out += [Path(x) for x in env.split(os.pathsep) if x]
+    out += _config_folders(Path.cwd() / CONFIG)
     default = resources.sources_dir()
     if default is not None:
         out.append(default)
@@ -64,6 +72,25 @@ def sources_folder(explicit: str | os.PathLike[str] | None = None) -> list[Path]
         if f not in seen:
             seen.append(f)
     return seen
+
+
+def _config_folders(config: Path) -> list[Path]:
+    if not config.is_file():
+        return []
+    import tomllib
+
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        m = re.search(r"at line (\d+), column (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(m[1]) if m else None)
+        raise SourceError(f"invalid project config: {exc}", location=_loc(config, line),
+                          hint='write e.g.  [sources]  folders = ["texts"]') from exc
+    folders = data.get("sources", {}).get("folders", [])
+    if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+        raise SourceError("[sources] folders must be a list of folder names", location=_loc(config),
+                          hint='write e.g.  [sources]  folders = ["texts"]')
+    return [(config.parent / f) for f in folders]
 
 
 def sha256_of(path: Path) -> str:
@@ -88,10 +115,10 @@ def read_paragraphs(path: Path) -> list[tuple[int, str]]:
     return [(i, line.strip()) for i, line in enumerate(text.splitlines(), 1) if line.strip()]
 
 
-def _loc(p: Path):  # noqa: ANN202
+def _loc(p: Path, line: int | None = None):  # noqa: ANN202
     from .errors import Location
 
-    return Location(str(p))
+    return Location(str(p), line)
 
 
 def sentence_at(text: str, start: int, end: int | None = None) -> str:

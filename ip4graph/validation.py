@@ -198,6 +198,7 @@ def validate(
     except Exception as exc:
         raise ValidationFailed(f"SHACL validation could not run: {exc}") from exc
     bind_prefixes(report)
+    smap = SourceMap([Path(f) for f in files]) if files else None
     violations: list[Violation] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
@@ -206,8 +207,13 @@ def validate(
         sev = report.value(result, SH.resultSeverity)
         shape = report.value(result, SH.sourceShape)
         value = report.value(result, SH.value)
+        where = None
+        if smap is not None and isinstance(focus, URIRef):
+            hit = smap.find_term(None, focus)
+            where = str(hit) if hit is not None else None
         violations.append(
             Violation(
+                location=where,
                 focus=_short(data, focus),
                 path=_short(data, path) if path is not None else None,
                 message="; ".join(msgs) or "constraint not satisfied",
@@ -219,7 +225,6 @@ def validate(
     extra = integrity_violations(ds)
     root = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
     findings = closed_world(ds) + check_quotes(ds, sources=Path(sources) if sources is not None else None)
-    smap = SourceMap([Path(f) for f in files]) if files else None
     for f in findings:
         where = None
         if smap is not None:

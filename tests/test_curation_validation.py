@@ -134,3 +134,28 @@ def test_copy_of_shipped_text_with_one_change_is_caught(dataset, tmp_path: Path)
     assert all("ip4d:doc-brief" in v.message for v in review)
     assert any("[In the early 2010s, NATO signed formal partnership agreements with the IP4.]" in v.message
                and "now: In the late 2010s, NATO signed" in v.message for v in review)
+
+
+def test_shacl_results_name_file_and_line_too():
+    base = DATA / "valid" / "minimal.trig"
+    fixture = DATA / "invalid" / "missing-label.trig"
+    report = validate(load([base, fixture]), files=[base, fixture])
+    located = [v for v in report.violations if v.focus == "ip4d:unlabelled"]
+    assert located and all(v.location == f"{fixture}:14" for v in located)
+
+
+def test_sources_folder_from_project_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from ip4graph.errors import SourceError
+    from ip4graph.sources import sources_folder
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IP4GRAPH_SOURCES", raising=False)
+    shutil.copytree(SOURCES, tmp_path / "texts")
+    (tmp_path / "ip4graph.toml").write_text('[sources]\nfolders = ["texts"]\n', encoding="utf-8")
+    assert sources_folder()[0] == tmp_path / "texts"
+    report = validate(load([BASE]), files=[BASE])  # no --sources: the config finds the text
+    assert report.conforms and not report.violations, report.text()
+    (tmp_path / "ip4graph.toml").write_text('[sources]\nfolders = "texts\n', encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        sources_folder()
+    assert err.value.location.source.endswith("ip4graph.toml") and err.value.location.line == 2
