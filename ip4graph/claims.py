@@ -88,12 +88,18 @@ def read_sheet(path: Path, columns: Sequence[str], optional: Sequence[str] = ())
     except UnicodeDecodeError as exc:
         raise SourceError("sheet is not UTF-8", location=Location(str(p)), hint="save it as UTF-8 CSV") from exc
     delimiter = "\t" if p.suffix.lower() == ".tsv" else ","
-    lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")]
-    if not lines:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    numbered: list[tuple[int, list[str]]] = []
+    previous = 0
+    for row in reader:
+        start, previous = previous + 1, reader.line_num  # a quoted cell may span lines: keep the first
+        if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
+            continue
+        numbered.append((start, row))
+    if not numbered:
         raise SourceError("sheet is empty", location=Location(str(p)), hint=f"the first row names the columns: {', '.join(columns)}")
-    numbers = [i for i, _ in lines]
-    reader = csv.reader(io.StringIO("\n".join(ln for _, ln in lines)), delimiter=delimiter)
-    rows = list(reader)
+    numbers = [n for n, _ in numbered]
+    rows = [r for _, r in numbered]
     head = [h.strip().lower() for h in rows[0]]
     missing = [c for c in columns if c not in head]
     if missing:
@@ -106,7 +112,7 @@ def read_sheet(path: Path, columns: Sequence[str], optional: Sequence[str] = ())
                           location=Location(str(p), numbers[0], head.index(unknown[0]) + 1),
                           hint=(f"did you mean {close[0]!r}? " if close else "") + f"columns: {', '.join([*columns, *optional])}")
     out = []
-    for n, row in zip(numbers[1:], rows[1:]):
+    for n, row in numbered[1:]:
         cells = {}
         for j, name in enumerate(head):
             if name:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import (
     DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, TIME, VANN, VOID, XSD,
 )
@@ -279,4 +279,4 @@ def closed_world(ds: Dataset) -> list[Finding]:
 
 
 __all__ = ["Finding", "closed_world", "undeclared_terms", "undescribed_entities", "hedges_never_plain",
-           "declared_terms", "suggest", "is_known", "BNode"]
+           "declared_terms", "suggest", "is_known"]

@@ -254,3 +254,15 @@ def test_the_endpoint_graph_includes_added_files():
     kg = open_kg(State(add=(SOURCE_TRIG, CLAIMS_TRIG), reasoning=Reasoning.NONE, cache=False))
     assert (IP4D["example-canberra-workshop"], RDF.type, IP4.Meeting) in kg.asserted
     assert len(kg.asserted.graph(IP4C["example-note-p2-members"])) == 2
+
+
+def test_comments_blank_lines_and_multiline_cells_keep_row_numbers(with_example_source, tmp_path: Path):
+    p = tmp_path / "s.csv"
+    p.write_text("# claims of the example note\n"
+                 "claim,source,paragraph,quote,subject,predicate,object,certainty,note\n"
+                 "\n"
+                 f"m,example-note,2,{Q},Japan,ip4:memberOf,ip4d:ip4,stated,\"a note\nover two lines\"\n"
+                 f"m,example-note,2,{Q},Japn,ip4:memberOf,ip4d:ip4,stated,\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        compile_sheet(p, with_example_source, sources=EX / "sources")
+    assert (err.value.location.line, err.value.location.column) == (6, 5)
