@@ -273,9 +273,36 @@ def hedges_never_plain(ds: Dataset) -> list[Finding]:
     return out
 
 
+#: What every claim's description holds, with the fix for a missing value.
+_CLAIM_FIELDS = (
+    (PROV.wasQuotedFrom, "source document (prov:wasQuotedFrom ip4d:doc-...)"),
+    (IP4.paragraph, "paragraph (ip4:paragraph ip4d:doc-...-pN)"),
+    (IP4.quote, "quote (ip4:quote \"...\"@en, verbatim, one sentence at most)"),
+    (IP4.certainty, "certainty (ip4:certainty ip4:Stated, Likely, Possible, Expected, Unclear or Denied)"),
+)
+
+
+def claim_provenance(ds: Dataset) -> list[Finding]:
+    """Every claim names exactly one source, paragraph, quote and certainty."""
+    prov = ds.graph(GRAPH_PROVENANCE)
+    out: list[Finding] = []
+    for claim in sorted(set(prov.subjects(RDF.type, IP4.Claim)), key=str):
+        for prop, what in _CLAIM_FIELDS:
+            values = list(prov.objects(claim, prop))
+            if len(values) == 1:
+                continue
+            problem = "has no" if not values else f"has {len(values)} values for"
+            out.append(Finding(
+                "claim-provenance", claim,
+                f"claim {curie(ds, claim)} {problem} {what.split(' (')[0]}: give exactly one {what}",
+                graph=GRAPH_PROVENANCE, triple=(claim, RDF.type, IP4.Claim), keys=(claim, prop),
+            ))
+    return out
+
+
 def closed_world(ds: Dataset) -> list[Finding]:
     """All closed-world findings."""
-    return undeclared_terms(ds) + undescribed_entities(ds) + hedges_never_plain(ds)
+    return undeclared_terms(ds) + undescribed_entities(ds) + hedges_never_plain(ds) + claim_provenance(ds)
 
 
 __all__ = ["Finding", "closed_world", "undeclared_terms", "undescribed_entities", "hedges_never_plain",
