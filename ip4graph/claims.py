@@ -356,4 +356,28 @@ def compile_sheet(
     return out, warnings
 
 
-__all__ = ["compile_sheet", "read_sheet", "CERTAINTY", "REQUIRED", "OPTIONAL", "Cell"]
+def template(path: Path, *, source: str = "SOURCE-ID") -> str:
+    """The text of an empty claims sheet (CSV or TSV by ``path``'s suffix) with a commented example.
+
+    Raises:
+        SourceError: ``path`` is not a .csv or .tsv file.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in (".csv", ".tsv"):
+        raise SourceError(f"unknown sheet type {p.suffix!r}", location=Location(str(p)), hint="use a .csv or .tsv file")
+    sep = "\t" if p.suffix.lower() == ".tsv" else ","
+    columns = [*REQUIRED[:7], "datatype", "language", "certainty", "hedge", "period", "note"]
+    example = {"claim": "members", "source": source, "paragraph": "2", "quote": "(copy the words of the text)",
+               "subject": "Japan", "predicate": "ip4:memberOf", "object": "ip4d:ip4", "certainty": "stated"}
+    buf = io.StringIO()
+    buf.write("# one row per triple; certainty: stated, likely, possible, expected, unclear, denied; "
+              "see docs/data-authoring.md\n")
+    writer = csv.writer(buf, delimiter=sep, lineterminator="\n")
+    writer.writerow(columns)
+    row = io.StringIO()
+    csv.writer(row, delimiter=sep, lineterminator="\n").writerow([example.get(c, "") for c in columns])
+    buf.write("# " + row.getvalue())
+    return buf.getvalue()
+
+
+__all__ = ["template", "compile_sheet", "read_sheet", "CERTAINTY", "REQUIRED", "OPTIONAL", "Cell"]

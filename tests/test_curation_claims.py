@@ -266,3 +266,19 @@ def test_comments_blank_lines_and_multiline_cells_keep_row_numbers(with_example_
     with pytest.raises(SourceError) as err:
         compile_sheet(p, with_example_source, sources=EX / "sources")
     assert (err.value.location.line, err.value.location.column) == (6, 5)
+
+
+def test_template_is_a_sheet_the_compiler_reads(with_example_source, tmp_path: Path):
+    sheet = tmp_path / "new.csv"
+    r = invoke("claims", "template", "--source", "example-note", "-o", str(sheet))
+    assert r.exit_code == 0, r.output
+    text = sheet.read_text(encoding="utf-8")
+    header = text.splitlines()[1].split(",")
+    assert header[:4] == ["claim", "source", "paragraph", "quote"] and "certainty" in header
+    # filled in with one row, it compiles
+    row = {"claim": "members", "source": "example-note", "paragraph": "2", "quote": Q, "subject": "Japan",
+           "predicate": "ip4:memberOf", "object": "IP4", "certainty": "stated"}
+    with sheet.open("a", encoding="utf-8") as fh:
+        fh.write(",".join(row.get(c, "") if c != "quote" else f'"{Q}"' for c in header) + "\n")
+    ds, _ = compile_sheet(sheet, with_example_source, sources=EX / "sources")
+    assert (IP4D.japan, IP4.memberOf, IP4D.ip4) in ds.graph(IP4C["example-note-p2-members"])

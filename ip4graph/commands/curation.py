@@ -225,6 +225,29 @@ def claims_compile_cmd(state: State, sheet: Path, out: Path, entities: Path | No
     click.echo(f"wrote {out} ({n} claims); check it with: ip4graph --add {out} validate")
 
 
+@claims_group.command("template")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The sheet to write (.csv or .tsv).")
+@click.option("--source", "source", default="SOURCE-ID", show_default=True, help="Source id to prefill in the example row.")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def claims_template_cmd(out: Path, source: str, force: bool) -> None:
+    """Write an empty claims sheet: the header row and one commented example row.
+
+    \b
+    Example:
+      ip4graph claims template --source mofa-2025 -o claims-mofa-2025.csv
+    """
+    from ..claims import template
+
+    try:
+        _refuse_overwrite(out, force)
+        write_atomic(out, template(out, source=source))
+    except Ip4GraphError as exc:
+        fail(exc)
+        return
+    click.echo(f"wrote {out}: one row per triple, then: ip4graph claims compile {out} -o data/claims-{source}.trig")
+
+
 COMMANDS.append(claims_group)
 
 
