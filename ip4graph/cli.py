@@ -26,7 +26,7 @@ COMMAND_MODULES = [
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
               help="Data file to load instead of the shipped data (repeatable).")
 @click.option("--add", "add", multiple=True, type=click.Path(path_type=Path),
-              help="Data file to load on top of the data (repeatable): the shipped files need not be re-listed.")
+              help="Data file or folder to load on top of the data (repeatable): the shipped files need not be re-listed.")
 @click.option("--ontology", type=click.Path(path_type=Path), default=None,
               help="Ontology file (default: the shipped ontology/ip4.ttl).")
 @click.option("--reasoning", type=click.Choice([r.value for r in Reasoning]), default="owlrl",

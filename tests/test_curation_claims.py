@@ -282,3 +282,15 @@ def test_template_is_a_sheet_the_compiler_reads(with_example_source, tmp_path: P
         fh.write(",".join(row.get(c, "") if c != "quote" else f'"{Q}"' for c in header) + "\n")
     ds, _ = compile_sheet(sheet, with_example_source, sources=EX / "sources")
     assert (IP4D.japan, IP4.memberOf, IP4D.ip4) in ds.graph(IP4C["example-note-p2-members"])
+
+
+def test_add_takes_a_folder_of_data_files(tmp_path: Path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(SOURCE_TRIG, folder / SOURCE_TRIG.name)
+    shutil.copy(CLAIMS_TRIG, folder / CLAIMS_TRIG.name)
+    (folder / "notes.txt").write_text("not RDF: ignored", encoding="utf-8")
+    r = invoke("--add", str(folder), "--reasoning", "none", "query", "who-says", "-p", "subject=Japan",
+               "-p", "predicate=ip4:memberOf", "-p", "object=IP4")
+    assert r.exit_code == 0, r.output
+    assert "ip4c:example-note-p2-members" in r.output

@@ -34,10 +34,20 @@ class State:
     _reasoned: bool = False
 
     def files(self) -> list[Path]:
-        """The data files: ``--data`` (default: the shipped data) and then every ``--add``."""
+        """The data files: ``--data`` (default: the shipped data) and then every ``--add``.
+
+        A directory given to either stands for every RDF file under it (sorted).
+        """
+        from ..loader import FORMATS
         from ..resources import data_paths
 
-        return [*(self.data if self.data else data_paths()), *self.add]
+        out: list[Path] = []
+        for p in [*(self.data if self.data else data_paths()), *self.add]:
+            if Path(p).is_dir():
+                out += sorted(f for f in Path(p).rglob("*") if f.is_file() and f.suffix.lower() in FORMATS)
+            else:
+                out.append(Path(p))
+        return out
 
     def dataset(self, *, reasoned: bool = False) -> Dataset:
         """The loaded dataset; with ``reasoned`` the inferences are attached in ``ip4g:inferred``."""
