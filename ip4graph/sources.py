@@ -253,15 +253,17 @@ class CitedClaim:
     end: int | None
     prefix: str | None
     suffix: str | None
+    exact: str | None = None
 
 
 _CLAIMS = """
-SELECT ?claim ?doc ?n ?quote ?start ?end ?prefix ?suffix WHERE {
+SELECT ?claim ?doc ?n ?quote ?start ?end ?prefix ?suffix ?exact WHERE {
   GRAPH ip4g:provenance { ?claim a ip4:Claim ; prov:wasQuotedFrom ?doc . }
   OPTIONAL { ?claim ip4:quote ?quote }
   OPTIONAL { ?claim ip4:paragraph ?p . ?p ip4:paragraphNumber ?n }
   OPTIONAL { ?claim oa:hasSelector ?ps . ?ps a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }
-  OPTIONAL { ?claim oa:hasSelector ?qs . ?qs a oa:TextQuoteSelector ; oa:prefix ?prefix ; oa:suffix ?suffix }
+  OPTIONAL { ?claim oa:hasSelector ?qs . ?qs a oa:TextQuoteSelector ; oa:exact ?exact .
+             OPTIONAL { ?qs oa:prefix ?prefix } OPTIONAL { ?qs oa:suffix ?suffix } }
 }"""
 
 
@@ -272,13 +274,14 @@ def cited_claims(ds: Dataset) -> list[CitedClaim]:
     ns["prov"] = Namespace("http://www.w3.org/ns/prov#")
     out: dict[URIRef, CitedClaim] = {}
     for row in ds.query(_CLAIMS, initNs=ns):
-        claim, doc, n, quote, start, end, prefix, suffix = row
+        claim, doc, n, quote, start, end, prefix, suffix, exact = row
         if claim in out or quote is None:
             continue
         out[claim] = CitedClaim(
             claim, doc, int(n) if n is not None else None, str(quote),
             int(start) if start is not None else None, int(end) if end is not None else None,
             str(prefix) if prefix is not None else None, str(suffix) if suffix is not None else None,
+            str(exact) if exact is not None else None,
         )
     return sorted(out.values(), key=lambda c: str(c.claim))
 
@@ -369,6 +372,12 @@ def check_quotes(ds: Dataset, *, sources: Path | None = None) -> list[Finding]:
                     f"the quote of {curie(ds, c.claim)} runs over more than one sentence of paragraph {c.number} "
                     f"of {name}: quote at most one sentence",
                     graph=GRAPH_PROVENANCE, triple=triple, keys=(Literal(c.quote), c.claim)))
+            if c.exact is not None and c.exact != c.quote:
+                out.append(Finding(
+                    "quote", c.claim,
+                    f"the oa:TextQuoteSelector of {curie(ds, c.claim)} holds other words than its ip4:quote: "
+                    "make oa:exact the quote, or re-anchor (ip4graph source anchor)",
+                    graph=GRAPH_PROVENANCE, triple=triple, keys=(c.claim,)))
             if c.start is not None and c.end is not None and para[c.start:c.end] != c.quote:
                 out.append(Finding(
                     "quote", c.claim,
