@@ -36,7 +36,8 @@ class State:
     def files(self) -> list[Path]:
         """The data files: ``--data`` (default: the shipped data) and then every ``--add``.
 
-        A directory given to either stands for every RDF file under it (sorted).
+        A directory given to either stands for every RDF file under it (sorted), except
+        under ``enrichment-cache/`` (fetched facts are never loaded by default).
         """
         from ..loader import FORMATS
         from ..resources import data_paths
@@ -44,7 +45,8 @@ class State:
         out: list[Path] = []
         for p in [*(self.data if self.data else data_paths()), *self.add]:
             if Path(p).is_dir():
-                out += sorted(f for f in Path(p).rglob("*") if f.is_file() and f.suffix.lower() in FORMATS)
+                out += sorted(f for f in Path(p).rglob("*") if f.is_file() and f.suffix.lower() in FORMATS
+                              and "enrichment-cache" not in f.relative_to(p).parts)
             else:
                 out.append(Path(p))
         return out
