@@ -12,9 +12,11 @@ Outputs (each written atomically):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .agreement import source_agreement
 from .catalog import load_catalog
 from .describe import describe
 from .export import ExportFormat, serialize, with_inferences
@@ -39,14 +41,30 @@ class BuildResult:
     stats: Stats
     outputs: dict[str, Path] = field(default_factory=dict)
     query_errors: dict[str, str] = field(default_factory=dict)
+    #: True when the data did not conform and nothing was written (see ``allow_invalid``).
+    refused: bool = False
 
 
-def build(kg: KnowledgeGraph, out_dir: str | Path, *, timeout: float = 30.0) -> BuildResult:
-    """Validate ``kg`` and write the reasoned dataset, graph page, description and query report to ``out_dir``."""
+def build(
+    kg: KnowledgeGraph,
+    out_dir: str | Path,
+    *,
+    timeout: float = 30.0,
+    files: Sequence[Path] | None = None,
+    sources: Path | None = None,
+    allow_invalid: bool = False,
+) -> BuildResult:
+    """Validate ``kg`` and write the reasoned dataset, graph page, description and query report to ``out_dir``.
+
+    A dataset that does not conform is not written (``refused``) unless ``allow_invalid``;
+    ``files`` (the data files) let the validation report name file and line.
+    """
     out = Path(out_dir)
     full = with_inferences(kg.asserted, kg.inferred)
-    report = validate(kg.asserted)
+    report = validate(kg.asserted, files=files, sources=sources)
     stats = compute_stats(full)
+    if not report.conforms and not allow_invalid:
+        return BuildResult(report=report, stats=stats, refused=True)
     outputs: dict[str, Path] = {}
     outputs["dataset"] = write_atomic(out / "ip4graph.trig", serialize(full, ExportFormat.TRIG))
     outputs["validation"] = write_atomic(out / "validation.txt", report.text(ReportFormat.HUMAN) + "\n")
@@ -85,5 +103,10 @@ def build(kg: KnowledgeGraph, out_dir: str | Path, *, timeout: float = 30.0) -> 
             errors[q.name] = str(exc)
             text = f"ERROR: {exc}"
         lines += ["```", text, "```", ""]
+    try:
+        lines += source_agreement(kg.asserted).markdown()
+    except Exception as exc:  # reported like a failing query; the build goes on
+        errors["source-agreement"] = str(exc)
+        lines += ["## Agreement between sources", "", f"ERROR: {exc}", ""]
     outputs["report"] = write_atomic(out / "report.md", "\n".join(lines))
     return BuildResult(report=report, stats=stats, outputs=outputs, query_errors=errors)

@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "ip4graph.commands.linked",
     "ip4graph.commands.backend",
     "ip4graph.commands.serve",
+    "ip4graph.commands.curation",
 ]
 
 #: Which module defines each command, so that running one imports only what it needs
@@ -71,6 +72,8 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
               help="Data file to load instead of the shipped data (repeatable).")
+@click.option("--add", "add", multiple=True, type=click.Path(path_type=Path),
+              help="Data file or folder to load on top of the data (repeatable): the shipped files need not be re-listed.")
 @click.option("--ontology", type=click.Path(path_type=Path), default=None,
               help="Ontology file (default: the shipped ontology/ip4.ttl).")
 @click.option("--reasoning", type=click.Choice(["none", "rdfs", "owlrl"]), default="owlrl",
@@ -90,8 +93,9 @@ class LazyGroup(click.Group):
               help="sparql: the engine's dialect (default: what `ip4graph load` recorded in the store).")
 @click.version_option(package_name="ip4graph")
 @click.pass_context
-def main(ctx: click.Context, data: tuple[Path, ...], ontology: Path | None, reasoning: str, no_cache: bool,
-         backend: str | None, store: Path | None, sparql_endpoint: str | None, dialect: str | None) -> None:
+def main(ctx: click.Context, data: tuple[Path, ...], add: tuple[Path, ...], ontology: Path | None, reasoning: str,
+         no_cache: bool, backend: str | None, store: Path | None, sparql_endpoint: str | None,
+         dialect: str | None) -> None:
     """ip4graph: NATO and the Indo-Pacific 4 as a knowledge graph.
 
     \b
@@ -102,5 +106,5 @@ def main(ctx: click.Context, data: tuple[Path, ...], ontology: Path | None, reas
     """
     from .reasoning import Reasoning
 
-    ctx.obj = State(data=data, ontology=ontology, reasoning=Reasoning(reasoning), cache=not no_cache,
+    ctx.obj = State(data=data, add=add, ontology=ontology, reasoning=Reasoning(reasoning), cache=not no_cache,
                     backend=backend, store=store, endpoint=sparql_endpoint, dialect=dialect)

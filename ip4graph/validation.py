@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -18,6 +19,9 @@ from rdflib.namespace import RDF, SH
 from . import resources
 from .errors import ValidationFailed
 from .loader import PathLikeStr, load_graph
+from .locate import SourceMap
+from .rules import closed_world
+from .sources import check_quotes
 from .namespaces import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
@@ -50,6 +54,12 @@ class Violation:
     severity: str
     shape: str | None
     value: str | None = None
+    #: ``file:line`` where the problem is written, when the data files are known.
+    location: str | None = None
+    #: The offending triple, in short form.
+    triple: str | None = None
+    #: The rule that found it (``shacl`` for the shapes).
+    rule: str = "shacl"
 
 
 @dataclass
@@ -66,20 +76,31 @@ class ValidationReport:
             return self.graph.serialize(format="turtle")
         if fmt is ReportFormat.TABLE:
             rows = [("severity", "focus node", "path", "message")]
-            rows += [(v.severity, v.focus, v.path or "", v.message) for v in self.violations]
+            rows += [(v.severity, v.focus, v.path or "",
+                      (f"{v.location}: " if v.location else "") + v.message.replace("\n", " ").replace("      ", " "))
+                     for v in self.violations]
             widths = [min(max(len(r[i]) for r in rows), 48) for i in range(3)]
             out = []
             for r in rows:
                 out.append("  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3])
             out.append(f"{len(self.violations)} result(s); conforms: {self.conforms}")
             return "\n".join(out)
-        if self.conforms:
+        if self.conforms and not self.violations:
             return "Conforms: the data satisfies every shape."
-        lines = [f"Does not conform: {len(self.violations)} problem(s)."]
+        errors = sum(1 for v in self.violations if v.severity == "Violation")
+        if self.conforms:
+            lines = [f"Conforms, with {len(self.violations)} warning(s)."]
+        else:
+            lines = [f"Does not conform: {errors} problem(s)"
+                     + (f" and {len(self.violations) - errors} warning(s)." if errors < len(self.violations) else ".")]
         for i, v in enumerate(self.violations, 1):
             lines.append(f"\n{i}. [{v.severity}] {v.focus}")
             if v.path:
                 lines.append(f"   path:  {v.path}")
+            if v.location:
+                lines.append(f"   at:    {v.location}")
+            if v.triple:
+                lines.append(f"   triple: {v.triple}")
             if v.value:
                 lines.append(f"   value: {v.value}")
             lines.append(f"   fix:   {v.message}")
@@ -146,11 +167,20 @@ def validate(
     ds: Dataset,
     *,
     shapes: PathLikeStr | None = None,
+    files: Sequence[PathLikeStr] | None = None,
+    sources: PathLikeStr | None = None,
 ) -> ValidationReport:
-    """Validate ``ds`` against the SHACL shapes (the shipped ones by default).
+    """Validate ``ds`` against the SHACL shapes (the shipped ones by default) and the curation rules.
 
     The ontology is given to pySHACL so class hierarchies count (``sh:targetClass
     ip4:Actor`` reaches states); inference runs on pySHACL's own copy.
+
+    Beyond SHACL, the closed-world rules of :mod:`ip4graph.rules` (declared terms,
+    described entities, hedges never plain) and the quote checks of
+    :mod:`ip4graph.sources` (verbatim at the anchor, one sentence, unchanged text)
+    run here. ``files`` are the data files ``ds`` was loaded from: with them each
+    problem names its file and line. ``sources`` is the folder of the source texts
+    (default: ``$IP4GRAPH_SOURCES`` or ``../shared/sources``).
 
     Raises:
         ValidationFailed: the shapes cannot be read or pySHACL fails.
@@ -172,6 +202,7 @@ def validate(
     except Exception as exc:
         raise ValidationFailed(f"SHACL validation could not run: {exc}") from exc
     bind_prefixes(report)
+    smap = SourceMap([Path(f) for f in files]) if files else None
     violations: list[Violation] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
@@ -180,8 +211,13 @@ def validate(
         sev = report.value(result, SH.resultSeverity)
         shape = report.value(result, SH.sourceShape)
         value = report.value(result, SH.value)
+        where = None
+        if smap is not None and isinstance(focus, URIRef):
+            hit = smap.find_term(None, focus)
+            where = str(hit) if hit is not None else None
         violations.append(
             Violation(
+                location=where,
                 focus=_short(data, focus),
                 path=_short(data, path) if path is not None else None,
                 message="; ".join(msgs) or "constraint not satisfied",
@@ -192,6 +228,31 @@ def validate(
         )
     extra = integrity_violations(ds)
     root = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
+    findings = closed_world(ds) + check_quotes(ds, sources=Path(sources) if sources is not None else None)
+    shacl_seen = {(v.focus, v.path) for v in violations}
+    for f in findings:
+        if f.rule == "claim-provenance" and (_short(data, f.focus), _short(data, f.keys[-1])) in shacl_seen:
+            continue  # the shapes already said it
+        where = None
+        if smap is not None:
+            hit = None
+            if f.triple is not None:
+                hit = smap.find(*f.triple, f.graph, *f.keys)
+            if hit is None and f.graph is not None:
+                hit = smap.find_term(f.graph, f.keys[0] if f.keys else f.focus)
+            where = str(hit) if hit is not None else None
+        triple_text = " ".join(_short(data, t) for t in f.triple) + " ." if f.triple is not None else None
+        r = BNode()
+        report.add((r, RDF.type, SH.ValidationResult))
+        if isinstance(f.focus, (URIRef, BNode)):
+            report.add((r, SH.focusNode, f.focus))
+        report.add((r, SH.resultMessage, Literal(f.message if where is None else f"{where}: {f.message}")))
+        report.add((r, SH.resultSeverity, SH.Violation if f.severity == "Violation" else SH.Warning))
+        report.add((r, SH.sourceConstraintComponent, IP4[f"rule-{f.rule}"]))
+        if root is not None:
+            report.add((root, SH.result, r))
+        violations.append(Violation(_short(data, f.focus), None, f.message, f.severity, f"rule {f.rule}",
+                                    location=where, triple=triple_text, rule=f.rule))
     for node, message in extra:
         r = BNode()
         report.add((r, RDF.type, SH.ValidationResult))

@@ -29,6 +29,8 @@ class State:
     """Options given to the ``ip4graph`` group, and the knowledge graph they describe (opened lazily)."""
 
     data: tuple[Path, ...] = ()
+    #: Files loaded on top of the data (``--add``), so adding one never re-lists the shipped files.
+    add: tuple[Path, ...] = ()
     ontology: Path | None = None
     reasoning: Reasoning = Reasoning.OWLRL
     cache: bool = True
@@ -37,6 +39,24 @@ class State:
     endpoint: str | None = None
     dialect: str | None = None
     _kg: "KnowledgeGraph | None" = field(default=None, repr=False)
+
+    def files(self) -> list[Path]:
+        """The data files: ``--data`` (default: the shipped data) and then every ``--add``.
+
+        A directory given to either stands for every RDF file under it (sorted), except
+        under ``enrichment-cache/`` (fetched facts are never loaded by default).
+        """
+        from ..loader import FORMATS
+        from ..resources import data_paths
+
+        out: list[Path] = []
+        for p in [*(self.data if self.data else data_paths()), *self.add]:
+            if Path(p).is_dir():
+                out += sorted(f for f in Path(p).rglob("*") if f.is_file() and f.suffix.lower() in FORMATS
+                              and "enrichment-cache" not in f.relative_to(p).parts)
+            else:
+                out.append(Path(p))
+        return out
 
     def kg(self) -> "KnowledgeGraph":
         """The knowledge graph on the chosen backend (opened once per command)."""
@@ -49,7 +69,7 @@ class State:
             if self.dialect:
                 options["dialect"] = self.dialect
             self._kg = KnowledgeGraph.open(
-                self.data if self.data else None,
+                self.files() if (self.data or self.add) else None,
                 ontology=self.ontology if self.ontology is not None else True,
                 reasoning=self.reasoning,
                 cache=self.cache,

@@ -19,8 +19,10 @@ from .common import EXIT_FAIL, EXIT_OK, State, fail, pass_state
               show_default=True, help="human prose, an aligned table, or the SHACL report in Turtle.")
 @click.option("--shapes", type=click.Path(path_type=Path), default=None,
               help="SHACL shapes file (default: the shipped ontology/shapes.ttl).")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), default=None, envvar="IP4GRAPH_SOURCES",
+              help="Folder of the source texts, to check quotes (default: $IP4GRAPH_SOURCES, else ../shared/sources).")
 @pass_state
-def validate_cmd(state: State, fmt: str, shapes: Path | None) -> None:
+def validate_cmd(state: State, fmt: str, shapes: Path | None, sources: Path | None) -> None:
     """Validate the data against the SHACL shapes and the provenance rules.
 
     Exit status: 0 conforms, 1 does not conform, 2 error (bad input, bad shapes).
@@ -29,9 +31,10 @@ def validate_cmd(state: State, fmt: str, shapes: Path | None) -> None:
     Example:
       ip4graph validate --format table
       ip4graph --data mydata.trig validate
+      ip4graph --add data/claims-mine.trig validate --sources ~/texts
     """
     try:
-        report = validate(state.dataset(), shapes=shapes)
+        report = validate(state.dataset(), shapes=shapes, files=state.files(), sources=sources)
     except Ip4GraphError as exc:
         fail(exc)
         return
@@ -85,35 +88,48 @@ def stats_cmd(state: State, as_json: bool) -> None:
 @click.command("build")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Directory for the outputs.")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), default=None, envvar="IP4GRAPH_SOURCES",
+              help="Folder of the source texts, to check quotes (default: $IP4GRAPH_SOURCES, else ../shared/sources).")
+@click.option("--allow-invalid", is_flag=True,
+              help="Write the outputs even when the data does not conform (default: refuse).")
 @click.option("--force", is_flag=True, help="Rebuild the outputs even if no input changed.")
 @pass_state
-def build_cmd(state: State, out_dir: Path, force: bool) -> None:
+def build_cmd(state: State, out_dir: Path, sources: Path | None, allow_invalid: bool, force: bool) -> None:
     """The main job: load, reason, validate, and write the outputs.
 
     Writes under OUT: ip4graph.trig (reasoned dataset), graph.html (interactive
-    graph, works offline), void.ttl (dataset description), report.md (every named
-    query's answer) and validation.txt, and compiles the store every other command
-    opens (build/store). With nothing changed since the last build, it says so and
-    stops. Exits 1 if the data does not conform or a named query fails, 2 on bad input.
+    graph, works offline), timeline.html, void.ttl (dataset description), report.md
+    (every named query's answer) and validation.txt, and compiles the store every other
+    command opens (build/store). Refuses to write anything when the data does not
+    conform (unless --allow-invalid). With nothing changed since the last build (data,
+    ontology, source texts), it says so and stops. Exits 1 if the data does not conform
+    or a named query fails, 2 on bad input.
 
     \b
     Example:
       ip4graph build
       ip4graph build -o /tmp/out
+      ip4graph --add data/claims-mine.trig build --sources ~/texts
     """
+    import hashlib
     import json
 
-    from ..fileio import write_atomic
-    from ..store import Inputs
-
-    from ..fileio import remove_stale_temporaries
+    from ..fileio import remove_stale_temporaries, write_atomic
+    from ..sources import sources_folder
+    from ..store import Inputs, sha256_file
 
     remove_stale_temporaries(out_dir)  # what killed writes left behind
     stamp = out_dir / ".ip4graph-build.json"
+    key = None
     try:
-        key = Inputs.of(list(state.data) if state.data else None,
-                        state.ontology if state.ontology is not None else True,
-                        reasoning=state.reasoning).key() if state.backend in (None, "oxigraph", "memory") else None
+        if state.backend in (None, "oxigraph", "memory"):
+            h = hashlib.sha256(Inputs.of(state.files(), state.ontology if state.ontology is not None else True,
+                                         reasoning=state.reasoning).key().encode())
+            for folder in sources_folder(sources):  # the texts the quotes are checked against
+                for text in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+                    h.update(f"{text.name}={sha256_file(text)}".encode())
+            h.update(f"allow_invalid={allow_invalid}".encode())
+            key = h.hexdigest()
     except Ip4GraphError as exc:
         fail(exc)
         return
@@ -125,16 +141,21 @@ def build_cmd(state: State, out_dir: Path, force: bool) -> None:
         if isinstance(done, dict) and done.get("key") == key and done.get("ok") is True \
                 and all(Path(p).is_file() for p in done.get("outputs", {}).values()):
             click.echo(done.get("summary", ""))
-            click.echo(f"up to date: the inputs have not changed since the last build (--force rebuilds)")
+            click.echo("up to date: the inputs have not changed since the last build (--force rebuilds)")
             sys.exit(EXIT_OK)
     from ..build import build
     from .query import open_kg
 
     try:
-        result = build(open_kg(state), out_dir)
+        result = build(open_kg(state), out_dir, files=state.files(), sources=sources, allow_invalid=allow_invalid)
     except Ip4GraphError as exc:
         fail(exc)
         return
+    if result.refused:
+        click.echo(result.report.text(ReportFormat.HUMAN), err=True)
+        click.echo("build refused: the data does not conform, nothing was written "
+                   "(fix the problems above, or pass --allow-invalid)", err=True)
+        sys.exit(EXIT_FAIL)
     lines = [f"validation: {'conforms' if result.report.conforms else 'DOES NOT CONFORM'}"]
     if not result.report.conforms:
         click.echo(result.report.text(ReportFormat.HUMAN), err=True)
