@@ -141,8 +141,10 @@ def test_regex_the_guard_misses_runs_in_linear_time(kg: KnowledgeGraph) -> None:
                 'BIND(REGEX("a\\nb", "a.b", "s") AS ?c) }')
         code, _, body = http(u, path=q(text), headers={"Accept": "text/csv"})
         assert code == 200 and body.splitlines()[1] == 'true,"Zealand, New",true', body
-        code, _, body = http(u, path=q('ASK { FILTER REGEX("ab", "a(?=b)") }'))
-        assert code in (400, 500) and "not supported" in body
+        code, _, body = http(u, path=q('ASK { FILTER REGEX("ab", "a(?=b)") }'), headers={"Accept": "text/csv"})
+        # a pattern RE2 cannot run (lookahead) is refused by the rdflib engine, and is an error
+        # (a FILTER that is false) in Oxigraph's: never a backtracking match
+        assert (code in (400, 500) and "not supported" in body) or (code == 200 and "false" in body.lower()), body
 
 
 def test_a_runaway_query_is_stopped_without_freezing_the_others(kg: KnowledgeGraph) -> None:

@@ -193,6 +193,20 @@ class Endpoint:
                                  + ", ".join(w.value for w in offered))
         bindings = {k: parse_binding(k, v, self.graph.asserted.namespace_manager) for k, v in op.bindings.items()}
         cap = self.config.max_rows
+        if self.graph.native and not spec and not bindings and not self.config.allow_update \
+                and not self.config.allow_service and self.graph.native_can_run(op.query):
+            # The compiled store answers in its own engine (linear-time REGEX, the GIL released);
+            # rdflib has parsed the query above for the checks, and stays the engine for the rest.
+            try:
+                with guard.guarded():
+                    result = self.graph.native_run(op.query, base=base + "/sparql", cap=cap)
+            except SyntaxError:
+                result = None  # a query only rdflib's dialect accepts: evaluate it there
+            except (OSError, ValueError, TypeError) as exc:
+                log.warning("query failed: %s", exc)
+                return _error_response(500, QueryError(f"the query failed while running: {exc}"))
+            if result is not None:
+                return self._answer(result, wire, cap)
         if kind == "ConstructQuery" and not algebra.get("template"):
             algebra["template"] = algebra["p"]["p"]["triples"]  # CONSTRUCT WHERE: rdflib reads it from p
         if kind in ("SelectQuery", "ConstructQuery", "DescribeQuery") and algebra.get("p") is not None:
@@ -209,6 +223,9 @@ class Endpoint:
                 raise MemoryError from exc
             log.warning("query failed: %s", exc)
             return _error_response(500, exc)
+        return self._answer(result, wire, cap)
+
+    def _answer(self, result: QueryResult, wire, cap: int) -> Response:  # noqa: ANN001 - a Wire
         headers = {"Vary": "Accept"}
         truncated = _truncate(result, cap)
         if truncated:

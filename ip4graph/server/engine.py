@@ -8,9 +8,11 @@ compiled Oxigraph store) means changing this module only.
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, URIRef
 import functools
+import os
 import re
+
+from rdflib import Dataset, Graph, URIRef
 
 from rdflib.plugins.sparql.algebra import (
     _addVars,
@@ -39,6 +41,25 @@ from ..kg import KnowledgeGraph, execute, prepare
 from ..namespaces import PREFIXES, bind_prefixes
 from ..results import QueryResult
 from .guard import DatasetSpec
+
+
+#: Typed literals, and numbers whose lexical form is not canonical (1.0E6, 2.50, 007, +5).
+_LEXICAL_CONSTANT = re.compile(r"\^\^|(?<![\w:?$])[+-]?(?:\d*\.\d+|\d+\.\d*|\d+)[eE][+-]?\d+"
+                               r"|(?<![\w:?$.])[+-]\d|(?<![\w:?$.])0\d|\d\.\d*0(?!\d)")
+_STRING = re.compile("|".join((
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\\n]|\\.)*"',
+    r"'(?:[^'\\\n]|\\.)*'",
+)))
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+
+
+def _strip_strings(text: str) -> str:
+    """``text`` without string contents, IRIs and comments (what is left is syntax and numbers)."""
+    text = _STRING.sub('""', text)
+    text = _IRI.sub("<>", text)
+    return re.sub(r"#[^\n]*", "", text)
 
 
 class GraphAdapter:
@@ -86,6 +107,56 @@ class GraphAdapter:
     def graph_sizes(self, names: list[URIRef]) -> dict[URIRef, int]:
         ds = self.dataset()
         return {n: len(ds.get_context(n)) for n in names}
+
+    # ------------------------------------------------------------------ the compiled store's own engine
+    @property
+    def native(self) -> bool:
+        """Whether queries can run in the Oxigraph store the graph was opened from (a store on disk)."""
+        b = self.kg.backend
+        return getattr(b, "name", None) == "oxigraph" and getattr(b, "path", None) is not None
+
+    def _native_store(self):  # noqa: ANN202 - a pyoxigraph Store
+        """This process's own read-only handle (a worker never uses a handle opened before its fork)."""
+        import pyoxigraph as ox
+
+        pid = os.getpid()
+        if getattr(self, "_native_pid", None) != pid:
+            self._native = ox.Store.read_only(str(self.kg.backend.path))  # type: ignore[attr-defined]
+            self._native_pid = pid
+        return self._native
+
+    def native_can_run(self, text: str) -> bool:
+        """Whether Oxigraph answers ``text`` exactly as rdflib would.
+
+        Oxigraph keeps numbers, booleans and dates as values, so a constant such as
+        ``"1.0E6"^^xsd:double`` or ``007`` comes back in canonical form (``1000000``, ``7``);
+        a query that writes such a constant goes to rdflib, which keeps the lexical form.
+        """
+        return not _LEXICAL_CONSTANT.search(_strip_strings(text))
+
+    def native_run(self, text: str, *, base: str, cap: int) -> QueryResult:
+        """Evaluate ``text`` in Oxigraph over the default dataset (asserted plus inferred), reading at
+        most ``cap + 1`` solutions or triples (the caller truncates and says so)."""
+        import itertools
+
+        import pyoxigraph as ox
+
+        from ..backends.oxigraph import _INFERRED, _PREFIXES, from_ox
+
+        store = self._native_store()
+        res = store.query(text, base_iri=base, prefixes=_PREFIXES, default_graph=[ox.DefaultGraph(), _INFERRED])
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(res))
+        if isinstance(res, ox.QueryTriples):
+            g = Graph()
+            for t in itertools.islice(res, cap + 1):
+                g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+            return QueryResult("CONSTRUCT", graph=g)
+        names = tuple(v.value for v in res.variables)
+        from ..results import Row
+
+        rows = [Row([from_ox(sol[i]) for i in range(len(names))], names) for sol in itertools.islice(res, cap + 1)]
+        return QueryResult("SELECT", vars=list(names), rows=rows)
 
     def reasoning(self) -> str:
         """The entailment regime of the inferred graph: ``owlrl``, ``rdfs`` or ``none``."""
