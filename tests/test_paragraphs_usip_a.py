@@ -54,7 +54,7 @@ def test_p2_p3_caption_photo_people_and_date(dataset):
     # Kishida holds the Japanese premiership; Ardern is a *former* New Zealand prime minister
     assert ask(dataset, """ASK { GRAPH ?c { ip4d:fumio-kishida ip4:holdsPost ip4d:post-pm-japan . }
                                  ?c ip4:paragraph ip4d:doc-usip-p2 .
-                                 ip4d:post-pm-japan org:postIn ip4d:japan .
+                                 ip4d:post-pm-japan ip4:postIn ip4d:japan .
                                  ip4d:jacinda-ardern ip4:formerlyHeldPost ip4d:post-pm-new-zealand . }""")
     assert not ask(dataset, "ASK { ip4d:jacinda-ardern ip4:holdsPost ?p }")
     # the Madrid summit's month, at the caption's precision for the summit (June 2022)
