@@ -18,6 +18,7 @@ setup-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	bash .ci/install-browser.sh
 	bash .ci/install-virtuoso.sh
+	bash .ci/install-owlapi.sh
 
 run: setup
 	$(BIN)/ip4graph build
