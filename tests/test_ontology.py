@@ -124,3 +124,20 @@ def test_has_interest_has_a_range_the_data_keeps(reasoned):
     assert not ask(reasoned, """ASK { GRAPH ?c { ?a ip4:hasInterest ?x } FILTER(STRSTARTS(STR(?c), STR(ip4c:)))
         FILTER NOT EXISTS { ?x a/rdfs:subClassOf* ?k . VALUES ?k { ip4:Topic ip4:Challenge ip4:Principle } } }""")
     assert not ask(reasoned, "ASK { ?a ip4:hasInterest ?p . ?p a ip4:Partnership }")
+
+
+def test_every_term_and_scheme_value_is_labelled_in_four_languages():
+    g = onto()
+    labelled = {s for s in g.subjects(RDFS.label, None) if str(s).startswith(str(IP4))}
+    assert terms(g) <= labelled and len(labelled) > 200
+    for t in labelled:
+        langs = sorted(l.language for l in g.objects(t, RDFS.label))
+        assert langs == ["en", "fr", "ja", "ko"], (t, langs)
+    # Japanese labels are written in Japanese script, Korean ones in Hangul
+    import re
+    for t in labelled:
+        for l in g.objects(t, RDFS.label):
+            if l.language == "ja":
+                assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", str(l)), (t, l)
+            if l.language == "ko":
+                assert re.search(r"[\uac00-\ud7a3]", str(l)), (t, l)

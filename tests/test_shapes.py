@@ -111,3 +111,18 @@ def test_link_fixes_of_issue_16(dataset):
     # no orphan disinformation node: the link sits on the node the facts use
     assert same("threat-disinformation") == set()
     assert WD + "Q189656" in {str(o) for o in dataset.objects(URIRef(D + "threat-russia-disinformation"), SKOS.broadMatch)}
+
+
+def test_japanese_and_korean_labels_are_in_their_scripts(dataset):
+    import re
+    from rdflib.namespace import RDFS
+    n = 0
+    for s, l in dataset.subject_objects(RDFS.label):
+        if not str(s).startswith("https://w3id.org/ip4graph/id/"):
+            continue
+        if l.language == "ja":
+            n += 1
+            assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", str(l)), (s, l)
+        elif l.language == "ko":
+            assert re.search(r"[\uac00-\ud7a3]", str(l)), (s, l)
+    assert n >= 200
