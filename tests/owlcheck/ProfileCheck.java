@@ -2,7 +2,8 @@
 // and HermiT's consistency check on the files given; this file only calls them and prints their
 // findings, one per line, so a test can assert on them. Usage:
 //   java -cp <owlapi and hermit jars>:. ProfileCheck profile <file.ttl>...
-//   java -cp ... ProfileCheck consistent <file.ttl>...
+//   java -cp ... ProfileCheck consistent <file.ttl>...       (HermiT)
+//   java -cp ... ProfileCheck consistent-pellet <file.ttl>... (Openllet, the Pellet successor)
 import java.io.File;
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.model.*;
@@ -24,6 +25,9 @@ public class ProfileCheck {
                 System.out.println("VIOLATION\t" + v.getClass().getSimpleName() + "\t" + v.toString().replace('\n', ' '));
             }
             System.out.println("VIOLATIONS\t" + r.getViolations().size());
+        } else if (args[0].equals("consistent-pellet")) {
+            OWLReasoner reasoner = openllet.owlapi.OpenlletReasonerFactory.getInstance().createReasoner(merged);
+            System.out.println("CONSISTENT\t" + reasoner.isConsistent());
         } else {
             OWLReasoner reasoner = new ReasonerFactory().createReasoner(merged);
             System.out.println("CONSISTENT\t" + reasoner.isConsistent());
