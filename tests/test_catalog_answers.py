@@ -371,3 +371,16 @@ def test_describe_entity_is_a_graph(kg):
 @pytest.mark.parametrize("name", ["Japan", "japon", "日本", "일본", "ip4d:japan", D + "japan"])
 def test_entity_parameters_in_any_language(kg, name):
     assert "agreement-nato-japan-2023" in col(kg, "agreements-between", "agreement", a="NATO", b=name)
+
+
+def test_later_events_in_order_over_mixed_date_types(kg):  # usip ¶13: 2016, "six years before ... June 2022"; brief ¶2: Vilnius "the following year"
+    rows = [ids([r.later]).pop() for r in run(kg, "later-events", event="ip4d:nato-ip4-meeting-2016")]
+    assert rows == ["ip4-leaders-madrid-2022", "ip4-leaders-vilnius-2023"]
+
+
+def test_events_in_2022_in_order(kg):  # usip ¶10: war from February 2022; ¶13: Madrid June 2022
+    rows = [(ids([r.event]).pop(), str(r.start)) for r in run(kg, "events-in-year", year=2022)]
+    starts = [s for _, s in rows if s != "None"]
+    assert starts == sorted(starts)
+    order = [e for e, _ in rows]
+    assert order.index("russia-war-ukraine") < order.index("madrid-summit-2022")
