@@ -19,6 +19,7 @@ setup-test: $(BIN)/python
 	bash .ci/install-browser.sh
 	bash .ci/install-virtuoso.sh
 	bash .ci/install-node-client.sh
+	bash .ci/install-owlapi.sh
 
 run: setup
 	$(BIN)/ip4graph build

@@ -95,18 +95,28 @@ class _Gen:
         return "".join(r.choice(_SYLLABLES) for _ in range(r.randint(2, 4))).capitalize()
 
     # ----------------------------------------------------------------- entities
-    def labelled(self, iri: str, cls: str, en: str, *, multilingual: bool = False) -> Iterator[str]:
+    def labelled(self, iri: str, cls: str, en: str, *, multilingual: bool = True) -> Iterator[str]:
+        """Type and labels; every named entity is labelled in en, fr, ja and ko (ip4sh:MultilingualLabelShape)."""
         yield self.q(iri, TYPE, i(cls), G_ENTITIES)
-        yield self.q(iri, LABEL, lit(en, "en"), G_ENTITIES)
-        if multilingual:
-            yield self.q(iri, LABEL, lit(f"{en} (fr)", "fr"), G_ENTITIES)
-            yield self.q(iri, LABEL, lit(f"{en}・日本語", "ja"), G_ENTITIES)
-            yield self.q(iri, LABEL, lit(f"{en} 한국어", "ko"), G_ENTITIES)
+        yield from self.labels(iri, en)
+
+    def labels(self, iri: str, en: str, prop: str = LABEL) -> Iterator[str]:
+        yield self.q(iri, prop, lit(en, "en"), G_ENTITIES)
+        yield self.q(iri, prop, lit(f"{en} (fr)", "fr"), G_ENTITIES)
+        yield self.q(iri, prop, lit(f"{en}・日本語", "ja"), G_ENTITIES)
+        yield self.q(iri, prop, lit(f"{en} 한국어", "ko"), G_ENTITIES)
+
+    def threat(self, iri: str, en: str) -> Iterator[str]:
+        """A threat: a concept of ip4d:scheme-threats (ip4sh:ConceptShape)."""
+        yield from self.labelled(iri, "Threat", en)
+        yield self.q(iri, f"<{SKOS}prefLabel>", lit(en, "en"), G_ENTITIES)
+        yield self.q(iri, f"<{SKOS}inScheme>", d("scheme-threats"), G_ENTITIES)
 
     def schemes(self) -> Iterator[str]:
-        for scheme, en in (("scheme-shared-interests", "Shared interests"), ("scheme-cooperation-areas", "Cooperation areas")):
+        for scheme, en in (("scheme-shared-interests", "Shared interests"), ("scheme-cooperation-areas", "Cooperation areas"),
+                           ("scheme-threats", "Threats")):
             yield self.q(d(scheme), TYPE, f"<{SKOS}ConceptScheme>", G_ENTITIES)
-            yield self.q(d(scheme), LABEL, lit(en, "en"), G_ENTITIES)
+            yield from self.labels(d(scheme), en)
 
     def concept(self, kind: str) -> Iterator[str]:
         n = len(self.interests if kind == "SharedInterest" else self.areas)
@@ -114,7 +124,9 @@ class _Gen:
         scheme = "scheme-shared-interests" if kind == "SharedInterest" else "scheme-cooperation-areas"
         yield self.q(d(local), TYPE, i(kind), G_ENTITIES)
         yield self.q(d(local), TYPE, f"<{SKOS}Concept>", G_ENTITIES)
-        yield self.q(d(local), f"<{SKOS}prefLabel>", lit(f"{self.name()} {kind.lower()}", "en"), G_ENTITIES)
+        label = f"{self.name()} {kind.lower()}"
+        yield self.q(d(local), f"<{SKOS}prefLabel>", lit(label, "en"), G_ENTITIES)
+        yield from self.labels(d(local), label)
         yield self.q(d(local), f"<{SKOS}inScheme>", d(scheme), G_ENTITIES)
         (self.interests if kind == "SharedInterest" else self.areas).append(d(local))
 
@@ -142,6 +154,7 @@ class _Gen:
             self.q(para, f"<{DCT}isPartOf>", d(local), G_ENTITIES),
             self.q(para, i("paragraphNumber"), typed(used, "integer"), G_ENTITIES),
             self.q(para, i("lineNumber"), typed(used * 2 - 1, "integer"), G_ENTITIES),
+            *self.labels(para, f"{local}, paragraph {used}"),
         ]
         return local, para, iter(lines)
 
@@ -202,7 +215,7 @@ class _Gen:
         yield from self.claim("madrid", [(summit, i("date"), typed("2022-06-29", "date"))]
                               + [(d(s), i("participatedIn"), summit) for s in IP4_STATES])
         self.summits.append(summit)
-        yield from self.labelled(d("north-korea-nuclear"), "Threat", "North Korean nuclear programme")
+        yield from self.threat(d("north-korea-nuclear"), "North Korean nuclear programme")
         yield from self.claim("nk-threat", [(d("north-korea-nuclear"), i("posedBy"), d("north-korea"))]
                               + [(d("north-korea-nuclear"), i("perceivedBy"), d(s)) for s in IP4_STATES])
         self.threats.append(d("north-korea-nuclear"))
@@ -219,6 +232,7 @@ class _Gen:
                  (rel, TYPE, i("Partnership")), (rel, i("partner"), state), (rel, i("partnerOrganization"), d("nato")),
                  (rel, i("startDate"), start), (rel, i("formalizedBy"), agr)]
         yield from self.labelled(agr, "PartnershipAgreement", f"Partnership agreement {n}")
+        yield from self.labels(rel, f"Partnership {n}")
         yield from self.claim("partnership", facts)
         yield from self.claim("agreement", [(agr, i("party"), state), (agr, i("party"), d("nato")),
                                             (agr, i("date"), self.date(2010, 2024)),
@@ -258,11 +272,12 @@ class _Gen:
             self.summits.append(summit)
         if r.random() < 0.3:
             threat = d(f"gen-threat-{n}")
-            yield from self.labelled(threat, "Threat", f"{self.name()} threat")
+            yield from self.threat(threat, f"{self.name()} threat")
             poser = r.choice(self.states[:8]) if r.random() < 0.5 else state
             perceivers = r.sample(self.states, min(3, len(self.states)))
             yield from self.claim("threat", [(threat, i("posedBy"), poser)] + [(threat, i("perceivedBy"), p) for p in perceivers])
             tp = d(f"gen-perception-{n}")
+            yield from self.labels(tp, f"Perception {n}")
             yield from self.claim("perception", [(tp, TYPE, i("ThreatPerception")), (tp, i("perceiver"), perceivers[0]),
                                                  (tp, i("perceivedThreat"), threat), (tp, i("startDate"), self.date(2000, 2024))])
             self.threats.append(threat)

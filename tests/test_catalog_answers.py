@@ -155,10 +155,88 @@ def test_engagement_start_japan_first(kg):  # usip ¶7: Japan in the early 1990s
     assert str(rows[0].engagedFrom).startswith("199")
 
 
+def test_engagement_start_gives_both_texts_accounts_with_their_source(kg):
+    # usip ¶1: "since the early 2000s" (Japan: ¶7, "early 1990s"); brief ¶2: "began to flourish after 9/11"
+    got = {(ids([r.partner]).pop(), ids([r.source]).pop(), str(r.engagedWords)) for r in run(kg, "engagement-start")
+           if ids([r.partner]) <= IP4_STATES}
+    assert got == {("japan", "doc-usip", "early 1990s")} | {(s, "doc-usip", "early 2000s") for s in IP4_STATES - {"japan"}} \
+        | {(s, "doc-brief", "began to flourish after 9/11") for s in IP4_STATES}
+    years = [int(str(r.engagedFrom)[:4]) for r in run(kg, "engagement-start")]
+    assert years == sorted(years)
+
+
 def test_summit_sequence(kg):  # brief ¶2; usip ¶31
     rows = {ids([r.summit]).pop(): r for r in run(kg, "summit-sequence")}
     assert {"madrid-summit-2022", "vilnius-summit-2023", "washington-summit-2024"} <= set(rows)
     assert "washington-summit-2024" in str(rows["madrid-summit-2022"].followedBy)
+
+
+def test_summit_sequence_in_order_with_washington_expected(kg):
+    # brief ¶2: Madrid 2022 (first), Vilnius "the following year", the third meeting "will take place" in
+    # Washington; usip ¶13: June 2022; ¶31: "a third expected participation"
+    rows = [(ids([r.summit]).pop(), int(r.ordinal), str(r.status), str(r.date)) for r in run(kg, "summit-sequence")]
+    assert rows == [("madrid-summit-2022", 1, "stated", "2022-06"), ("vilnius-summit-2023", 2, "stated", "2023"),
+                    ("washington-summit-2024", 3, "expected", "2024")]
+
+
+def test_summits_without_ip4_leaders_are_not_in_the_sequence(kg):
+    kg_rows = {ids([r.summit]).pop() for r in run(kg, "summit-sequence")}
+    summits = {str(r[0]).removeprefix(D) for r in kg.query("SELECT ?s WHERE { ?s a ip4:Summit }")}
+    leaders = {str(r[0]).removeprefix(D) for r in kg.query(
+        "SELECT ?s WHERE { { ?m ip4:partOf ?s } UNION { ?st rdf:predicate ip4:partOf ; rdf:object ?s } ?s a ip4:Summit }")}
+    assert kg_rows == leaders and kg_rows <= summits
+
+
+def test_threats_posed_by_russia_include_its_war(kg):  # brief ¶3 "Russia’s invasion of Ukraine"; usip ¶1, ¶10
+    rows = {ids([r.threat]).pop(): str(r.how) for r in run(kg, "threats-posed-by", actor="Russia")}
+    assert rows["russia-war-ukraine"] == "conducted"
+    assert rows["threat-russia-disinformation"] == "posed"
+
+
+def test_statement_status_hedged_negative_and_grouping(kg):
+    def rows(s, p, o):
+        return [(str(r.status), ids([r.level]).pop(), str(r.scope)) for r in
+                run(kg, "statement-status", subject=s, predicate=p, object=o)]
+    # usip ¶22: the partners "don’t appear to expect NATO to be a significant direct actor in the Indo-Pacific"
+    assert rows("NATO", "ip4:significantDirectActorIn", "ip4d:indo-pacific") == [("hedged negative", "Likely", "as asked")]
+    # usip ¶19: "it does not seem that the four partner countries yet see the IP4 grouping as a strategic asset"
+    assert rows("Japan", "ip4:regardsAsStrategicAsset", "IP4") == [("hedged negative", "Likely", "as asked")]
+    # brief ¶4: "The IP4 countries could not join the alliance", stored per member
+    assert rows("IP4", "ip4:eligibleForMembershipOf", "NATO") == [("denied", "Denied", "every member")]
+    assert rows("Japan", "ip4:eligibleForMembershipOf", "NATO") == [("denied", "Denied", "as asked")]
+
+
+def test_in_force_as_of_2012_possibly(kg):  # brief ¶2 "In the early 2010s"; brief ¶4 treaty "signed in 1949"
+    rows = {ids([r.agreement]).pop(): (str(r.certainty), str(r.notBefore), str(r.notAfter)) for r in run(kg, "in-force-as-of", as_of=2012)}
+    assert rows == {"north-atlantic-treaty": ("in force", "None", "None")} | {
+        f"agreement-nato-{s}-2010s": ("possibly in force", "2010", "2014") for s in IP4_STATES}
+    assert {str(r.certainty) for r in run(kg, "in-force-as-of", as_of=2016)} == {"in force"}
+    assert "possibly" in next(q for q in load_catalog() if q.name == "in-force-as-of").question
+
+
+def test_events_of_the_ip4_include_those_of_all_four(kg):  # usip ¶7: all four on Afghanistan; brief ¶2
+    rows = {ids([r.event]).pop(): str(r.via) for r in run(kg, "events-of-actor", actor="IP4")}
+    assert rows["operations-afghanistan"] == "every member"
+    assert rows["nato-ip4-meeting-2016"] == "directly"
+    assert "counter-piracy-indian-ocean" not in rows  # brief ¶2: coordination, not participation
+
+
+def test_describe_entity_spells_out_hedges_and_denials(kg):  # brief ¶4
+    from rdflib import Graph
+    from rdflib.namespace import OWL, RDF
+    g = run(kg, "describe-entity", entity="ip4d:indo-pacific").graph
+    npas = set(g.subjects(RDF.type, OWL.NegativePropertyAssertion))
+    props = {str(g.value(n, OWL.assertionProperty)).removeprefix(O) for n in npas
+             if g.value(n, OWL.sourceIndividual) == URIRef(D + "nato")}
+    assert {"plansPresenceIn", "expandsInto", "seeksPresenceIn"} <= props
+    st = [s for s in g.subjects(RDF.type, RDF.Statement) if g.value(s, RDF.predicate) == URIRef(O + "significantDirectActorIn")]
+    assert st and g.value(st[0], URIRef(O + "certainty")) == URIRef(O + "Likely")
+
+
+def test_disagreements(kg):  # brief ¶2 vs usip ¶1, ¶7, ¶8
+    rows = {(ids([r.disagreement]).pop(), ids([r.source]).pop()) for r in run(kg, "disagreements")}
+    assert rows == {(d, s) for d in ("disagreement-engagement-start", "disagreement-2016-meeting-motive")
+                    for s in ("doc-brief", "doc-usip")}
 
 
 def test_threats_perceived_by_partners(kg):
@@ -293,3 +371,16 @@ def test_describe_entity_is_a_graph(kg):
 @pytest.mark.parametrize("name", ["Japan", "japon", "日本", "일본", "ip4d:japan", D + "japan"])
 def test_entity_parameters_in_any_language(kg, name):
     assert "agreement-nato-japan-2023" in col(kg, "agreements-between", "agreement", a="NATO", b=name)
+
+
+def test_later_events_in_order_over_mixed_date_types(kg):  # usip ¶13: 2016, "six years before ... June 2022"; brief ¶2: Vilnius "the following year"
+    rows = [ids([r.later]).pop() for r in run(kg, "later-events", event="ip4d:nato-ip4-meeting-2016")]
+    assert rows == ["ip4-leaders-madrid-2022", "ip4-leaders-vilnius-2023"]
+
+
+def test_events_in_2022_in_order(kg):  # usip ¶10: war from February 2022; ¶13: Madrid June 2022
+    rows = [(ids([r.event]).pop(), str(r.start)) for r in run(kg, "events-in-year", year=2022)]
+    starts = [s for _, s in rows if s != "None"]
+    assert starts == sorted(starts)
+    order = [e for e, _ in rows]
+    assert order.index("russia-war-ukraine") < order.index("madrid-summit-2022")

@@ -91,14 +91,19 @@ def test_p2_third_meeting_in_washington_is_expected_not_a_fact(dataset):
                    rdf:predicate ip4:ordinal ; rdf:object 3 ; ip4:certainty ip4:Expected . }
         ?c ip4:paragraph ip4d:doc-brief-p2 ; ip4:certainty ip4:Expected .
     }""")
-    # the summit itself is in Washington, DC
-    assert ask(dataset, """ASK { GRAPH ?c { ip4d:washington-summit-2024 ip4:location ip4d:washington-dc }
-                                 ?c ip4:paragraph ip4d:doc-brief-p2 . }""")
+    # the summit itself was still ahead: its place is expected, from p2, and not a plain fact
+    assert ask(dataset, """ASK { GRAPH ?c { ?st a rdf:Statement ; rdf:subject ip4d:washington-summit-2024 ;
+                                     rdf:predicate ip4:location ; rdf:object ip4d:washington-dc ; ip4:certainty ip4:Expected }
+                                 ?c ip4:paragraph ip4d:doc-brief-p2 ; ip4:certainty ip4:Expected . }""")
+    assert not ask(dataset, "ASK { ip4d:washington-summit-2024 ip4:location ?place }")
+    assert not ask(dataset, "ASK { ip4d:washington-summit-2024 ip4:date ?d }")
 
 
 def test_p2_counter_piracy_in_the_indian_ocean_after_9_11(dataset):
     assert ask(dataset, """ASK {
-        GRAPH ?c { ip4d:counter-piracy-indian-ocean ip4:conductedBy ip4d:nato ; ip4:location ip4d:indian-ocean }
+        GRAPH ?c { ip4d:counter-piracy-indian-ocean ip4:location ip4d:indian-ocean .
+                   ip4d:japan ip4:coordinatedOn ip4d:counter-piracy-indian-ocean .
+                   ip4d:september-11-attacks ip4:followedBy ip4d:counter-piracy-indian-ocean }
         ?c ip4:paragraph ip4d:doc-brief-p2 .
         GRAPH ?c2 { ip4d:september-11-attacks ip4:followedBy ip4d:operations-afghanistan }
         ?c2 ip4:paragraph ip4d:doc-brief-p2 .
@@ -196,7 +201,7 @@ def test_p5_potential_summit_topics_are_possible_not_facts(dataset):
                    rdf:predicate ip4:hasTopic ; rdf:object ?t ; ip4:certainty ip4:Possible . }
         ?c ip4:paragraph ip4d:doc-brief-p5 ; ip4:certainty ip4:Possible .
     }""")
-    assert {r[0] for r in rows} == {
+    assert {r[0] for r in rows} == {iri("partnership-nato-ip4")} | {
         iri("area-china-russia-relations"), iri("area-global-nuclear-dynamics"), iri("threat-fimi"),
         iri("area-deterrence-linkages"), iri("russia-war-ukraine"), iri("threat-china-security-challenges"),
         iri("area-economic-security"), iri("threat-hybrid"),
@@ -206,3 +211,83 @@ def test_p5_potential_summit_topics_are_possible_not_facts(dataset):
 def test_p5_the_war_in_ukraine_is_ongoing(dataset):
     assert ask(dataset, """ASK { GRAPH ?c { ip4d:russia-war-ukraine ip4:ongoing true }
                                  ?c ip4:paragraph ip4d:doc-brief-p5 ; ip4:certainty ip4:Stated . }""")
+
+
+# --- issue 16: claims that said more than the text, corrected ----------------------------------
+
+def test_p2_counter_piracy_is_coordination_not_participation(dataset):
+    # "coordination on ... counter-piracy missions": the four coordinated; they are not participants
+    assert not ask(dataset, """ASK { ip4d:counter-piracy-indian-ocean ip4:hasParticipant ?s .
+                                     VALUES ?s { ip4d:australia ip4d:japan ip4d:south-korea ip4d:new-zealand } }""")
+    assert not ask(dataset, "ASK { ?s ip4:participatedIn ip4d:counter-piracy-indian-ocean }")
+    rows = select(dataset, """SELECT DISTINCT ?a WHERE {
+        GRAPH ?c { ?a ip4:coordinatedOn ip4d:counter-piracy-indian-ocean } ?c ip4:paragraph ip4d:doc-brief-p2 . }""")
+    assert {r[0] for r in rows} == IP4_STATES | {iri("nato")}
+    # who conducted the missions is USIP's statement, not the brief's
+    assert not ask(dataset, """ASK { GRAPH ?c { ip4d:counter-piracy-indian-ocean ip4:conductedBy ip4d:nato }
+                                     ?c prov:wasQuotedFrom ip4d:doc-brief . }""")
+
+
+def test_p5_upcoming_summit_creates_no_regular_discussions(dataset):
+    # the regularity of NATO-IP4 discussions comes from USIP ¶24, never from brief ¶5
+    assert not ask(dataset, """ASK { GRAPH ?c { ip4d:nato-ip4-regular-discussions ?p ?o }
+                                     ?c prov:wasQuotedFrom ip4d:doc-brief . }""")
+    # the opportunity to deepen consultations is possible, not a fact
+    assert ask(dataset, """ASK { GRAPH ?c { ?st rdf:subject ip4d:washington-summit-2024 ; rdf:predicate ip4:hasTopic ;
+                                             rdf:object ip4d:partnership-nato-ip4 ; ip4:certainty ip4:Possible }
+                                 ?c ip4:paragraph ip4d:doc-brief-p5 . }""")
+    assert not ask(dataset, "ASK { ip4d:washington-summit-2024 ip4:hasTopic ip4d:partnership-nato-ip4 }")
+
+
+def test_p2_washington_date_and_place_are_expected(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?p ?o ?doc WHERE {
+        GRAPH ?c { ?st a rdf:Statement ; rdf:subject ip4d:washington-summit-2024 ; rdf:predicate ?p ; rdf:object ?o ;
+                       ip4:certainty ip4:Expected . FILTER(?p IN (ip4:date, ip4:location)) }
+        ?c prov:wasQuotedFrom ?doc ; ip4:certainty ip4:Expected . }""")
+    got = {(str(p).split("#")[1], str(o), str(doc).rsplit("/", 1)[1]) for p, o, doc in rows}
+    assert got == {("date", "2024", "doc-brief"), ("location", ID + "washington-dc", "doc-brief"),
+                   ("date", "2024", "doc-usip"), ("location", ID + "washington-dc", "doc-usip")}
+    # a stated claim graph never holds them
+    assert not ask(dataset, """ASK { GRAPH ?c { ip4d:washington-summit-2024 ip4:date|ip4:location ?o } }""")
+
+
+def test_madrid_participation_dated_june_2022_only(dataset):
+    rows = select(dataset, "SELECT ?d WHERE { ip4d:ip4-leaders-madrid-2022 ip4:date ?d }")
+    assert [r[0] for r in rows] == [Literal("2022-06", datatype=XSD.gYearMonth)]
+    assert ask(dataset, """ASK { GRAPH ?c { ip4d:ip4-leaders-madrid-2022 ip4:date "2022-06"^^xsd:gYearMonth }
+                                 ?c ip4:paragraph ip4d:doc-usip-p13 ; ip4:quote ?q . FILTER(CONTAINS(STR(?q), "June 2022")) }""")
+
+
+# --- issue 16: facts the brief states that 1.0 lacked ------------------------------------------
+
+def test_p2_engagement_began_to_flourish_after_9_11(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?state WHERE {
+        GRAPH ?c { ?p ip4:flourishedAfter ip4d:september-11-attacks } ?c ip4:paragraph ip4d:doc-brief-p2 ;
+            ip4:quote ?q . FILTER(CONTAINS(STR(?q), "began to flourish after 9/11"))
+        ?p ip4:partner ?state ; ip4:partnerOrganization ip4d:nato . }""")
+    assert {r[0] for r in rows} == IP4_STATES
+
+
+def test_p2_partnership_elevated_by_the_leaders_participation(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?e WHERE {
+        GRAPH ?c { ip4d:partnership-nato-ip4 ip4:elevatedBy ?e } ?c ip4:paragraph ip4d:doc-brief-p2 ;
+            ip4:quote ?q . FILTER(CONTAINS(STR(?q), "was elevated")) }""")
+    assert {r[0] for r in rows} == {iri("ip4-leaders-madrid-2022"), iri("ip4-leaders-vilnius-2023")}
+
+
+def test_p4_the_treaty_is_why_the_ip4_cannot_join(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?s WHERE {
+        GRAPH ?c { ip4d:north-atlantic-treaty ip4:barsMembershipOf ?s ; ip4:restrictsMembershipTo ip4d:europe }
+        ?c ip4:paragraph ip4d:doc-brief-p4 .
+        GRAPH ?d { ?npa owl:sourceIndividual ?s ; owl:assertionProperty ip4:eligibleForMembershipOf ;
+                        owl:targetIndividual ip4d:nato } ?d ip4:certainty ip4:Denied . }""")
+    assert {r[0] for r in rows} == IP4_STATES
+
+
+def test_p4_no_presence_anywhere_outside_the_north_atlantic_area(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?where WHERE {
+        GRAPH ?c { ?npa a owl:NegativePropertyAssertion ; owl:sourceIndividual ip4d:nato ;
+                        owl:assertionProperty ip4:seeksPresenceIn ; owl:targetIndividual ?where }
+        ?c ip4:paragraph ip4d:doc-brief-p4 ; ip4:certainty ip4:Denied . }""")
+    assert {r[0] for r in rows} == {iri("indo-pacific"), iri("outside-north-atlantic-area")}
+    assert ask(dataset, "ASK { ip4d:outside-north-atlantic-area a ip4:Region }")

@@ -4,7 +4,7 @@ by hand from the text. Each query also checks the claim graph quotes the right p
 
 from __future__ import annotations
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from conftest import ask, select
@@ -54,7 +54,7 @@ def test_p2_p3_caption_photo_people_and_date(dataset):
     # Kishida holds the Japanese premiership; Ardern is a *former* New Zealand prime minister
     assert ask(dataset, """ASK { GRAPH ?c { ip4d:fumio-kishida ip4:holdsPost ip4d:post-pm-japan . }
                                  ?c ip4:paragraph ip4d:doc-usip-p2 .
-                                 ip4d:post-pm-japan org:postIn ip4d:japan .
+                                 ip4d:post-pm-japan ip4:postIn ip4d:japan .
                                  ip4d:jacinda-ardern ip4:formerlyHeldPost ip4d:post-pm-new-zealand . }""")
     assert not ask(dataset, "ASK { ip4d:jacinda-ardern ip4:holdsPost ?p }")
     # the Madrid summit's month, at the caption's precision for the summit (June 2022)
@@ -194,3 +194,31 @@ def test_p11_both_sides_recognise_linked_security(dataset):
                    ip4d:euro-atlantic-area ip4:securityLinkedTo ip4d:indo-pacific . }
         ?c ip4:paragraph ip4d:doc-usip-p11 . }""")
     assert {r[0] for r in rows} == IP4_STATES | {iri("nato")}
+
+
+# --- issue 16 ---------------------------------------------------------------------------------
+
+def test_p2_ardern_is_not_made_a_leader_of_the_first_participation(dataset):
+    # captioned as a *former* prime minister: her office in June 2022 is not in the text
+    assert not ask(dataset, "ASK { ip4d:ip4-leaders-madrid-2022 ip4:hasParticipant ip4d:jacinda-ardern }")
+    assert not ask(dataset, "ASK { ip4d:jacinda-ardern ip4:participatedIn ip4d:ip4-leaders-madrid-2022 }")
+    # she is still placed at the summit, and Kishida (captioned Japan's prime minister) among the leaders
+    assert ask(dataset, """ASK { GRAPH ?c { ip4d:madrid-summit-2022 ip4:hasParticipant ip4d:jacinda-ardern .
+                                            ip4d:ip4-leaders-madrid-2022 ip4:hasParticipant ip4d:fumio-kishida }
+                                 ?c ip4:paragraph ip4d:doc-usip-p2 . }""")
+
+
+def test_p9_china_became_an_ip4_topic_beginning_in_2019(dataset):
+    rows = select(dataset, """SELECT ?start ?words WHERE {
+        GRAPH ?c { ?e ip4:hasTopic ip4d:threat-china-security-challenges ; ip4:hasParticipant ip4d:ip4 , ip4d:nato ;
+                      ip4:startDate ?start ; ip4:dateDescription ?words }
+        ?c ip4:paragraph ip4d:doc-usip-p9 . }""")
+    assert len(rows) == 1
+    start, words = rows[0]
+    assert start == Literal("2019", datatype=XSD.gYear) and str(words) == "beginning in 2019"
+
+
+def test_usip_piece_date_says_it_comes_from_outside_the_texts(dataset):
+    rows = select(dataset, "SELECT ?d ?src WHERE { ip4d:doc-usip dcterms:date ?d ; ip4:dateSource ?src }")
+    assert len(rows) == 1
+    assert str(rows[0][0]) == "2024" and "outside the texts" in str(rows[0][1])

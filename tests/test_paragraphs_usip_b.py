@@ -156,12 +156,17 @@ def test_p18_magnifying_views_and_prior_coordination_are_only_possible(dataset):
 
 def test_p19_not_yet_a_strategic_asset_recommendation_and_unclear_nato_view(dataset):
     # hedged negative, the partners' view
+    # they do not yet seem to see the IP4 as a strategic asset for maximizing national and regional gains
     rows = select(dataset, """SELECT DISTINCT ?who WHERE {
-        GRAPH ?c { ?st a rdf:Statement ; rdf:subject ip4d:ip4 ; rdf:predicate ip4:providesBenefit ;
-                   rdf:object ip4d:benefit-national-regional-gains ; ip4:negated true ; ip4:certainty ip4:Likely ;
-                   ip4:claimedBy ?who . }
+        GRAPH ?c { ?st a rdf:Statement ; rdf:subject ?who ; rdf:predicate ip4:regardsAsStrategicAsset ;
+                   rdf:object ip4d:ip4 ; ip4:negated true ; ip4:certainty ip4:Likely ;
+                   ip4:forPurpose ip4d:benefit-national-regional-gains . }
         ?c ip4:paragraph ip4d:doc-usip-p19 ; ip4:certainty ip4:Likely . }""")
     assert {r[0] for r in rows} == IP4_STATES
+    # not the 1.0 reading "the partners do not hold that the IP4 brings national and regional gains"
+    assert not ask(dataset, """ASK { ?st rdf:subject ip4d:ip4 ; rdf:predicate ip4:providesBenefit ;
+                                        rdf:object ip4d:benefit-national-regional-gains }""")
+    assert not ask(dataset, "ASK { ?s ip4:regardsAsStrategicAsset ip4d:ip4 }")
     assert not ask(dataset, "ASK { ip4d:ip4 ip4:providesBenefit ip4d:benefit-national-regional-gains }")
     # the recommendation to the four partners
     rows = select(dataset, """SELECT DISTINCT ?to WHERE {
@@ -223,3 +228,62 @@ def test_p22_with_not_in_the_indo_pacific(dataset):
                    rdf:object ?x ; ip4:certainty ip4:Possible . }
         ?c ip4:paragraph ip4d:doc-usip-p22 . }""")
     assert {r[0] for r in rows} == IP4_STATES | {iri("nato")}
+
+
+# --- issue 16 ---------------------------------------------------------------------------------
+
+def test_p13_2016_comes_from_a_quote_that_says_2016(dataset):
+    rows = select(dataset, """SELECT ?q WHERE {
+        GRAPH ?c { ip4d:nato-ip4-meeting-2016 ip4:date "2016"^^xsd:gYear } ?c ip4:quote ?q ; prov:wasQuotedFrom ip4d:doc-usip . }""")
+    assert rows and all("2016" in str(q) for (q,) in rows)
+    assert not ask(dataset, "ASK { GRAPH ip4c:usip-p13-madrid-2022 { ip4d:nato-ip4-meeting-2016 ip4:date ?d } }")
+
+
+def test_p14_de_facto_regional_grouping_is_encoded_not_membership(dataset):
+    assert ask(dataset, """ASK { GRAPH ip4c:usip-p14-de-facto-regional {
+        ip4d:ip4 ip4:hasAspectsOf ip4d:kind-de-facto-regional-partner-grouping } }""")
+    assert not ask(dataset, "ASK { GRAPH ip4c:usip-p14-de-facto-regional { ?s ip4:memberOf ?g } }")
+    # so only the two sentences that name the four support that Japan is a member
+    rows = select(dataset, "SELECT DISTINCT ?c WHERE { GRAPH ?c { ip4d:japan ip4:memberOf ip4d:ip4 } }")
+    assert {str(r[0]).rsplit("/", 1)[1] for r in rows} == {"brief-p2-ip4-members", "usip-p1-ip4-members"}
+
+
+def test_p15_prime_importance_is_not_an_interest(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?s ?p WHERE {
+        GRAPH ?c { ?s ip4:valuesHighly ?p } ?c ip4:paragraph ip4d:doc-usip-p15 . ?p ip4:partner ?s . }""")
+    assert {r[0] for r in rows} == IP4_STATES
+    assert not ask(dataset, "ASK { ?s ip4:hasInterest ?p . ?p a ip4:Partnership }")
+
+
+def test_p17_hub_and_spoke_system_in_the_region_with_the_partners_as_hubs(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?hub WHERE {
+        GRAPH ?c { ?hub ip4:hubOf ip4d:us-hub-and-spoke-system .
+                   ip4d:us-hub-and-spoke-system ip4:basedIn ip4d:indo-pacific }
+        ?c ip4:paragraph ip4d:doc-usip-p17 . }""")
+    assert {r[0] for r in rows} == IP4_STATES
+
+
+def test_p17_deflecting_chinese_displeasure_links_to_china(dataset):
+    assert ask(dataset, """ASK { GRAPH ?c { ip4d:benefit-deflect-chinese-displeasure ip4:hasTopic ip4d:china }
+                                 ?c ip4:paragraph ip4d:doc-usip-p17 . }""")
+
+
+def test_p20_international_staff_middle_ground_is_possible(dataset):
+    assert ask(dataset, """ASK { GRAPH ?c { ?st rdf:subject ip4d:nato-international-staff ;
+                                             rdf:predicate ip4:seeksMiddleGroundOn ;
+                                             rdf:object ip4d:view-competing-allied-views ; ip4:certainty ip4:Possible }
+                                 ?c ip4:paragraph ip4d:doc-usip-p20 ; ip4:certainty ip4:Possible . }""")
+    assert not ask(dataset, "ASK { ip4d:nato-international-staff ip4:seeksMiddleGroundOn ?x }")
+
+
+def test_p20_future_needs_focus_from_allies_and_partners(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?who WHERE {
+        GRAPH ?c { ip4d:ip4 ip4:needsFocusFrom ?who } ?c ip4:paragraph ip4d:doc-usip-p20 ; ip4:certainty ip4:Stated . }""")
+    assert {r[0] for r in rows} == IP4_STATES | {iri("nato")}
+
+
+def test_p22_principle_rules_out_intervening_in_each_others_crises(dataset):
+    assert ask(dataset, """ASK { GRAPH ?c { ip4d:principle-with-not-in ip4:rulesOut ip4d:practice-intervening-in-regional-crises ;
+                                              ip4:callsFor ip4d:practice-coordinating-responses }
+                                 ?c ip4:paragraph ip4d:doc-usip-p22 ; ip4:quote ?q .
+                                 FILTER(CONTAINS(STR(?q), "rather than intervening")) }""")

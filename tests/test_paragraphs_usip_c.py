@@ -168,7 +168,8 @@ def test_p29_limited_understanding_and_its_factors(dataset):
 def test_p30_public_diplomacy_division_and_increasing_visits(dataset):
     assert ask(dataset, """ASK {
         GRAPH ?c { ip4d:nato-public-diplomacy-division ip4:subOrganizationOf ip4d:nato ;
-                       ip4:hasInterest ip4d:factor-contact-point-embassy-inconsistency . }
+                       ip4:recognizesProblem ip4d:factor-contact-point-embassy-inconsistency ;
+                       ip4:worksToImprove ip4d:nato-contact-point-embassy-model . }
         ?c ip4:paragraph ip4d:doc-usip-p30 . }""")
     rows = select(dataset, """SELECT ?v ?dir WHERE {
         GRAPH ?c { ?v ip4:trendDirection ?dir } ?c ip4:paragraph ip4d:doc-usip-p30 . }""")
@@ -184,8 +185,11 @@ def test_p31_foreign_ministers_and_expected_third_participation(dataset):
     assert ask(dataset, """ASK { GRAPH ?c { ip4d:foreign-ministers-meetings ip4:trendDirection "increasing" ;
                                                 ip4:hasParticipant ip4d:south-korea . }
                                  ?c ip4:paragraph ip4d:doc-usip-p31 . }""")
-    assert ask(dataset, """ASK { GRAPH ?c { ip4d:washington-summit-2024 ip4:location ip4d:washington-dc ;
-                                                ip4:dateDescription "this summer"@en . }
+    # the summit was still ahead: its place and date ("this summer") are expected
+    assert ask(dataset, """ASK { GRAPH ?c { ?l rdf:subject ip4d:washington-summit-2024 ; rdf:predicate ip4:location ;
+                                                rdf:object ip4d:washington-dc ; ip4:certainty ip4:Expected .
+                                             ?d rdf:subject ip4d:washington-summit-2024 ; rdf:predicate ip4:date ;
+                                                ip4:dateDescription "this summer"@en ; ip4:certainty ip4:Expected . }
                                  ?c ip4:paragraph ip4d:doc-usip-p31 . }""")
     # the third participation is expected, not a fact
     assert not ask(dataset, "ASK { ?s ip4:participatedIn ip4d:washington-summit-2024 }")
@@ -233,3 +237,62 @@ def test_p33_views_of_the_authors(dataset):
 def test_p34_publication_type(dataset):
     assert ask(dataset, """ASK { GRAPH ?c { ip4d:doc-usip dcterms:type "Question and Answer" }
                                  ?c ip4:paragraph ip4d:doc-usip-p34 ; ip4:quote "PUBLICATION TYPE: Question and Answer"@en . }""")
+
+
+# --- issue 16 ---------------------------------------------------------------------------------
+
+def test_p25_the_seven_areas_sit_in_one_claim(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?c WHERE { GRAPH ?c { ip4d:usip-study-group ip4:proposesArea ?a } }""")
+    assert [str(r[0]).rsplit("/", 1)[1] for r in rows] == ["usip-p25-additional-areas"]
+    rows = select(dataset, """SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {
+        GRAPH ip4c:usip-p25-additional-areas { ip4d:usip-study-group ip4:proposesArea ?a } }""")
+    assert int(rows[0][0]) == 7
+
+
+def test_p25_partners_are_parties_to_the_proposed_cooperation(dataset):
+    rows = select(dataset, """SELECT ?who (COUNT(DISTINCT ?a) AS ?n) WHERE {
+        GRAPH ?c { ?st rdf:subject ?who ; rdf:predicate ip4:cooperatesOn ; rdf:object ?a ; ip4:certainty ip4:Possible }
+        ?c ip4:paragraph ip4d:doc-usip-p25 . } GROUP BY ?who""")
+    assert {r[0]: int(r[1]) for r in rows} == {s: 7 for s in IP4_STATES | {iri("nato")}}
+
+
+def test_p26_the_ip4_are_not_monolithic(dataset):
+    assert ask(dataset, """ASK { GRAPH ?c { ip4d:ip4 ip4:monolithic false } ?c ip4:paragraph ip4d:doc-usip-p26 . }""")
+
+
+def test_p27_interviewer_question_gives_no_effects_on_the_four(dataset):
+    for threat in ("threat-russia-disinformation", "threat-china-negative-messaging"):
+        assert not ask(dataset, f"""ASK {{ ip4d:{threat} ip4:affects ?s .
+            VALUES ?s {{ ip4d:australia ip4d:japan ip4d:south-korea ip4d:new-zealand }} }}""")
+
+
+def test_p29_limited_understanding_even_within_policy_circles(dataset):
+    assert ask(dataset, """ASK { GRAPH ?c { ip4d:challenge-limited-understanding ip4:affects ip4d:audience-policy-circles-partner-countries }
+                                 ?c ip4:paragraph ip4d:doc-usip-p29 ; ip4:quote ?q .
+                                 FILTER(CONTAINS(STR(?q), "even within policy circles")) }""")
+
+
+def test_p29_contact_point_embassy_model_is_an_entity(dataset):
+    rows = select(dataset, """SELECT DISTINCT ?gov ?pd WHERE {
+        GRAPH ?c { ip4d:nato-contact-point-embassy-model ip4:operatedBy ip4d:nato ;
+                      ip4:sharesInformationWith ?gov ; ip4:coordinatesPublicDiplomacyIn ?pd .
+                   ip4d:factor-contact-point-embassy-inconsistency ip4:hasTopic ip4d:nato-contact-point-embassy-model }
+        ?c ip4:paragraph ip4d:doc-usip-p29 . }""")
+    assert {r[0] for r in rows} == IP4_STATES and {r[1] for r in rows} == IP4_STATES
+    assert ask(dataset, "ASK { ip4d:nato-contact-point-embassy-model a ip4:Mechanism }")
+
+
+def test_p30_work_begun_is_not_an_interest(dataset):
+    assert ask(dataset, """ASK { GRAPH ?c { ip4d:nato ip4:addresses ip4d:challenge-limited-understanding }
+                                 ?c ip4:paragraph ip4d:doc-usip-p30 . }""")
+    assert not ask(dataset, """ASK { GRAPH ?c { ?s ip4:hasInterest ?o } ?c ip4:paragraph ip4d:doc-usip-p30 . }""")
+
+
+def test_disagreements_between_the_texts_are_listed(dataset):
+    rows = select(dataset, """SELECT ?d ?doc WHERE {
+        ?d a ip4:Disagreement ; ip4:account ?c . ?c prov:wasQuotedFrom ?doc . }""")
+    by = {}
+    for d, doc in rows:
+        by.setdefault(str(d).rsplit("/", 1)[1], set()).add(str(doc).rsplit("/", 1)[1])
+    assert by == {"disagreement-engagement-start": {"doc-brief", "doc-usip"},
+                  "disagreement-2016-meeting-motive": {"doc-brief", "doc-usip"}}
