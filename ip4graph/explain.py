@@ -41,7 +41,7 @@ class Explanation:
     """How a triple holds: asserted (with evidence), an ontology axiom, or inferred by ``rule`` from ``premises``."""
 
     triple: Triple
-    status: str  # "asserted", "ontology", "inferred"
+    status: str  # "asserted", "ontology", "inferred", "hedged", "denied"
     rule: str | None = None
     premises: list["Explanation"] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
@@ -90,6 +90,8 @@ class Explanation:
     def _render(self, graph: Graph, lines: list[str], first: str, rest: str, root: bool) -> None:
         s, p, o = (curie(graph, t) if isinstance(t, URIRef) else t.n3() for t in self.triple)
         tag = {"asserted": "asserted", "ontology": "ontology axiom"}.get(self.status, f"inferred by {self.rule}")
+        if self.status in ("hedged", "denied"):
+            tag = self.rule or self.status  # e.g. "hedged (likely)", "denied", "denied for each member"
         lines.append(f"{first}{s} {p} {o}   [{tag}]")
         for e in self.evidence:
             where = curie(graph, e.source) if e.source else "?"
@@ -211,8 +213,11 @@ class Explainer:
             QueryError: the triple neither is asserted nor follows from the data.
         """
         if not self.holds(t):
+            qualified = self.qualified(t)
+            if qualified is not None:
+                return qualified
             raise QueryError(
-                "this triple is neither asserted nor inferred",
+                "this triple is neither asserted nor inferred, nor hedged or denied by a source",
                 hint="check the terms (ip4graph query who-says ...), or run with --reasoning owlrl",
             )
         for depth in range(1, MAX_DEPTH + 1):
@@ -223,6 +228,60 @@ class Explainer:
             "the triple is inferred, but by a rule `why` does not explain (equality or datatype rules)",
             hint="`ip4graph why` covers the class, property, inverse, symmetric and transitive rules",
         )
+
+    def qualified(self, t: Triple) -> Explanation | None:
+        """A triple the sources do not state as fact: hedged (an ``rdf:Statement`` with a certainty)
+        or denied (an ``owl:NegativePropertyAssertion``, or one for every member of a grouping)."""
+        s, p, o = t
+        ds = self.dataset
+        statements = sorted((st for st in set(ds.subjects(RDF.subject, s))
+                             if (st, RDF.predicate, p) in ds and (st, RDF.object, o) in ds), key=str)
+        if statements:
+            levels = {ds.value(st, IP4.certainty) for st in statements}
+            negated = any(str(ds.value(st, IP4.negated)).lower() == "true" for st in statements)
+            claimed = sorted({curie(None, c) for st in statements for c in ds.objects(st, IP4.claimedBy)
+                              if isinstance(c, URIRef)})
+            by = f"; claimed by {', '.join(claimed)}" if claimed else ""
+            evidence = sorted({e for st in statements for e in self._claims_holding(st)},
+                              key=lambda e: (str(e.source), e.paragraph or 0, str(e.claim)))
+            if levels == {IP4.Denied}:
+                return Explanation(t, "denied", rule=f"denied{by}", evidence=evidence)
+            words = ", ".join(sorted(curie(None, lv).split(":")[-1].lower() for lv in levels if isinstance(lv, URIRef)))
+            tag = f"hedged ({words or 'uncertain'}{', leaning to no' if negated else ''}{by})"
+            return Explanation(t, "hedged", rule=tag, evidence=evidence)
+        denial = self._denial(s, p, o)
+        if denial is not None:
+            return Explanation(t, "denied", rule="denied", evidence=self._claims_holding(denial))
+        members = sorted(set(ds.objects(s, IP4.hasMember)) | set(ds.subjects(IP4.memberOf, s)), key=str)
+        denials = [self._denial(m, p, o) for m in members]
+        if members and all(d is not None for d in denials):
+            evidence = sorted({e for d in denials for e in self._claims_holding(d)},  # type: ignore[arg-type]
+                              key=lambda e: (str(e.source), e.paragraph or 0, str(e.claim)))
+            return Explanation(t, "denied", rule=f"denied for each of its {len(members)} members", evidence=evidence)
+        return None
+
+    def _denial(self, s: Node, p: Node, o: Node) -> Node | None:
+        ds = self.dataset
+        for n in set(ds.subjects(OWL.sourceIndividual, s)):
+            if (n, OWL.assertionProperty, p) in ds and ((n, OWL.targetIndividual, o) in ds or (n, OWL.targetValue, o) in ds):
+                return n
+        return None
+
+    def _claims_holding(self, node: Node) -> list[Evidence]:
+        """The claims whose graphs describe ``node`` (a reified statement or a negative assertion)."""
+        prov = self.dataset.graph(GRAPH_PROVENANCE)
+        out = []
+        for gid in sorted({getattr(g, "identifier", g) for *_, g in self.dataset.quads((node, None, None, None))}, key=str):
+            if (gid, RDF.type, IP4.Claim) not in prov:
+                continue
+            para = prov.value(gid, IP4.paragraph)
+            number = self.dataset.value(para, IP4.paragraphNumber) if para is not None else None
+            quote = prov.value(gid, IP4.quote)
+            out.append(Evidence(claim=gid, source=prov.value(gid, PROV.wasQuotedFrom),  # type: ignore[arg-type]
+                                paragraph=int(number) if isinstance(number, Literal) else None,
+                                quote=str(quote) if quote is not None else None,
+                                certainty=prov.value(gid, IP4.certainty)))  # type: ignore[arg-type]
+        return out
 
     def evidence(self, t: Triple) -> list[Evidence]:
         """The claims (quoted sources) that assert ``t``."""

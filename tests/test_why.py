@@ -77,3 +77,32 @@ def test_cli_why_text_and_json(tmp_path, monkeypatch):
     assert d["rule"] == "prp-inv1" and d["premises"][1]["evidence"]
     r = CliRunner().invoke(main, ["why", "Japan", "ip4:memberOf", "NATO"])
     assert r.exit_code == 2 and "neither asserted nor inferred" in r.output
+
+
+# ------------------------------------------------------------------ facts the sources hedge or deny
+def _why(*args: str) -> str:
+    res = CliRunner().invoke(main, ["why", *args])
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_a_denied_statement_is_explained_as_denied_with_its_quote():
+    out = _why("NATO", "ip4:plansPresenceIn", "Indo-Pacific")
+    assert "[denied; claimed by ip4d:china, ip4d:russia]" in out
+    assert "doc-brief ¶4 (Denied)" in out and "no such plan is afoot" in out
+
+
+def test_a_hedged_statement_names_its_level_and_every_source():
+    out = _why("Australia", "ip4:participatedIn", "ip4d:washington-summit-2024")
+    assert "[hedged (expected)]" in out
+    assert "doc-brief ¶2 (Expected)" in out and "doc-usip ¶31 (Expected)" in out
+
+
+def test_a_denial_stored_for_each_member_answers_for_the_grouping():
+    out = _why("IP4", "ip4:eligibleForMembershipOf", "NATO")
+    assert "[denied for each of its 4 members]" in out and "could not join the alliance" in out
+
+
+def test_a_triple_nobody_states_is_still_an_error():
+    res = CliRunner().invoke(main, ["why", "Japan", "ip4:memberOf", "NATO"])
+    assert res.exit_code == 2 and "neither asserted nor inferred, nor hedged or denied" in res.output
