@@ -367,6 +367,47 @@ class KnowledgeGraph:
         return result
 
 
+_OUR_TERMS_QUERY = """SELECT DISTINCT ?t WHERE {
+  { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t }
+  FILTER(isIRI(?t) && (STRSTARTS(STR(?t), "https://w3id.org/ip4graph/ontology#")
+                       || STRSTARTS(STR(?t), "https://w3id.org/ip4graph/id/")))
+}"""
+_TERM = re.compile(r"(?<![\w:<])(ip4d?):([A-Za-z_][\w.-]*[\w-]|[A-Za-z_])|<(https://w3id\.org/ip4graph/(?:ontology#|id/)[^>\s]*)>")
+
+
+def unknown_terms(kg: "KnowledgeGraph", text: str) -> list[tuple[str, list[str]]]:
+    """The ``ip4:`` and ``ip4d:`` terms that ``text`` names but the graph never uses, each with the
+    closest terms it does use (a query about ``ip4:memberof`` silently finds nothing otherwise)."""
+    import difflib
+
+    from .namespaces import IP4, IP4D
+
+    cleaned = re.sub(r"#[^\n]*", "", re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text))
+    named: dict[str, str] = {}
+    for m in _TERM.finditer(cleaned):
+        if m.group(3):
+            iri = m.group(3)
+            shown = f"<{iri}>"
+        else:
+            iri = str(IP4 if m.group(1) == "ip4" else IP4D) + m.group(2)
+            shown = f"{m.group(1)}:{m.group(2)}"
+        named.setdefault(iri, shown)
+    if not named:
+        return []
+    used = {str(r[0]) for r in kg.run(_OUR_TERMS_QUERY).rows}
+    out = []
+    for iri, shown in named.items():
+        if iri in used:
+            continue
+        ns = str(IP4) if iri.startswith(str(IP4)) else str(IP4D)
+        prefix = "ip4:" if ns == str(IP4) else "ip4d:"
+        local = {u[len(ns):]: u for u in used if u.startswith(ns)}
+        lowered = {k.lower(): k for k in local}
+        close = difflib.get_close_matches(iri[len(ns):].lower(), list(lowered), n=3, cutoff=0.75)
+        out.append((shown, [prefix + lowered[c] for c in close]))
+    return out
+
+
 _FIND_QUERY = """SELECT DISTINCT ?e WHERE {
   VALUES ?p { rdfs:label skos:prefLabel skos:altLabel }
   ?e ?p ?l .

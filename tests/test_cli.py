@@ -106,3 +106,13 @@ def test_every_command_has_help_with_an_example(run):
         assert command.help, f"{name} has no help"
         assert "Example" in command.help, f"{name}'s help has no example"
         assert run(name, "--help").exit_code == 0
+
+
+def test_an_empty_answer_names_the_terms_the_graph_does_not_use(run):
+    """`ip4:memberof` and `ip4d:IP4` used to give "(0 rows)" with no hint."""
+    res = CliRunner().invoke(main, ["query", "-e", "SELECT ?s WHERE { ?s ip4:memberof ip4d:IP4 }"])
+    assert res.exit_code == 1
+    assert "warning: ip4:memberof is not in the graph; did you mean ip4:memberOf" in res.stderr
+    assert "warning: ip4d:IP4 is not in the graph; did you mean ip4d:ip4?" in res.stderr
+    ok = run("query", "-e", "SELECT ?s WHERE { ?s ip4:memberOf ip4d:ip4 }")
+    assert "warning" not in ok.output

@@ -159,6 +159,12 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
             result = kg.run(with_limit(text, limit=limit, offset=offset), bindings=bindings,
                             view=chosen_view or View.ALL, timeout=timeout, source=source)
         out_fmt = OutputFormat(fmt) if fmt else (OutputFormat.TURTLE if result.graph is not None else OutputFormat.TABLE)
+        if not name and not result:
+            from ..kg import unknown_terms
+
+            for term, close in unknown_terms(kg, text):
+                hint = f"; did you mean {' or '.join(close)}?" if close else ""
+                click.echo(f"warning: {term} is not in the graph{hint}", err=True)
         needs_data = cite or bool(labels)  # citations and label columns read the asserted graphs
         click.echo(present(result, out_fmt, query=text, bindings=bindings,
                            source=kg.asserted if needs_data else None, **shown))
