@@ -33,8 +33,8 @@ from .fileio import fsync_dir
 from .reasoning import Reasoning
 
 #: Bump when the store layout or what a store holds changes (old stores are then rebuilt, never misread;
-#: 3: ip4:directType materialised).
-STORE_FORMAT = 3
+#: 3: ip4:directType materialised; 4: blank nodes stored as blank nodes).
+STORE_FORMAT = 4
 MANIFEST = "ip4graph-store.json"
 ENV_STORE = "IP4GRAPH_STORE"
 #: How many compiled stores to keep besides the one in use.

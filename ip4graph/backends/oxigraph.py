@@ -3,8 +3,9 @@
 Layout, the same whether the store was compiled by ``ip4graph build`` or filled by
 ``ip4graph load``:
 
-* every quad in its named graph, blank nodes as skolem IRIs (:mod:`ip4graph.skolem`,
-  content-based, so loading the same data twice leaves the same quads);
+* every quad in its named graph, blank nodes kept as blank nodes under their content-derived
+  labels (:mod:`ip4graph.skolem`), so loading the same data twice leaves the same quads and
+  ``isBlank`` answers as in rdflib;
 * the store's default graph holds each distinct *asserted* triple once (the set union
   of the asserted graphs: Oxigraph's ``use_default_graph_as_union`` would return a
   triple once per graph it is in, rdflib once);
@@ -51,7 +52,7 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
-        return ox.NamedNode(GENID + str(term))
+        return ox.BlankNode(str(term))  # content-derived label (ip4graph.skolem): the same on every load
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
@@ -206,12 +207,7 @@ class OxigraphBackend:
         doc = self._begin(None)
 
         def with_union_copy():
-            for quad in ox.parse(path=str(path), format=fmt):
-                s, o = quad.subject, quad.object
-                if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-                    s = ox.NamedNode(GENID + s.value) if isinstance(s, ox.BlankNode) else s
-                    o = ox.NamedNode(GENID + o.value) if isinstance(o, ox.BlankNode) else o
-                    quad = ox.Quad(s, quad.predicate, o, quad.graph_name)
+            for quad in ox.parse(path=str(path), format=fmt):  # labelled blank nodes keep their labels
                 if quad.graph_name == _INFERRED:
                     yield quad
                     continue

@@ -30,6 +30,7 @@ RDF term, and the predeclared prefixes are sent as ``PREFIX`` lines.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import urllib.error
 import urllib.parse
@@ -229,7 +230,7 @@ class SparqlBackend:
     # ------------------------------------------------------------------ querying
     def query(self, text: str, *, bindings: Mapping[str, Node] | None = None,
               timeout: float | None = None, view: str = "all") -> QueryResult:
-        sparql = prefix_header() + bind_values(text, bindings)
+        sparql = prefix_header() + _blank_tests(bind_values(text, bindings))
         fields = [("query", sparql)]
         if self.union_graph:
             fields.append(("default-graph-uri", self.union_graph))
@@ -285,6 +286,26 @@ class SparqlBackend:
 
     def close(self) -> None:
         pass
+
+
+_NODE_TEST = re.compile(r"\b(isBlank|isIRI|isURI)\s*\(\s*([?$]\w+)\s*\)", re.IGNORECASE)
+
+
+def _blank_tests(text: str) -> str:
+    """``isBlank(?x)`` / ``isIRI(?x)`` that see the stored skolem IRIs as the blank nodes they stand for.
+
+    Blank nodes go into the remote store as skolem IRIs (a blank node label only names a node
+    inside one request); a query testing a variable's kind would otherwise answer differently
+    from the other backends.
+    """
+    def repl(m: re.Match[str]) -> str:
+        fn, var = m.group(1).lower(), m.group(2)
+        skolem = f'STRSTARTS(STR({var}), "{SKOLEM}")'
+        if fn == "isblank":
+            return f"(isBlank({var}) || (isIRI({var}) && {skolem}))"
+        return f"({m.group(1)}({var}) && !{skolem})"
+
+    return _NODE_TEST.sub(repl, text)
 
 
 def _system_graph(iri: str) -> bool:
