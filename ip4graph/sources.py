@@ -168,12 +168,15 @@ def register_text(
     publisher: str | None = None,
     url: str | None = None,
     label: str | None = None,
+    labels: dict[str, str] | None = None,
     describe: bool = True,
 ) -> Dataset:
     """The registration of ``text_file`` as a dataset (graph ``ip4g:entities``).
 
     With ``describe`` (``source add``) the document and its paragraphs are described in
-    full; without it (``source register``, for a document already described in the data)
+    full: ``labels`` gives the document's label in French, Japanese and Korean (``fr``, ``ja``,
+    ``ko``; every named entity is labelled in the four languages), and each paragraph is
+    labelled "<label>, paragraph N" in each of them; without it (``source register``, for a document already described in the data)
     only its text file and hash are recorded.
 
     Raises:
@@ -199,6 +202,11 @@ def register_text(
     g.add((doc, RDF.type, IP4.SourceDocument))
     g.add((doc, DCTERMS.title, Literal(title, lang="en")))
     g.add((doc, RDFS.label, Literal(label or title, lang="en")))
+    for lang, text in sorted((labels or {}).items()):
+        if lang not in _PARAGRAPH or not text.strip():
+            raise SourceError(f"a label in {lang!r} must be non-empty text in fr, ja or ko",
+                              hint="--label-fr, --label-ja, --label-ko")
+        g.add((doc, RDFS.label, Literal(text.strip(), lang=lang)))
     g.add((doc, DCTERMS.date, _date_literal(date)))
     g.add((doc, DCTERMS.language, Literal("en")))
     if publisher:
@@ -215,7 +223,13 @@ def register_text(
         g.add((p, IP4.paragraphNumber, Literal(n)))
         g.add((p, IP4.lineNumber, Literal(line)))
         g.add((p, RDFS.label, Literal(f"{short}, paragraph {n}", lang="en")))
+        for lang, text in sorted((labels or {}).items()):
+            g.add((p, RDFS.label, Literal(_PARAGRAPH[lang].format(doc=text, n=n), lang=lang)))
     return ds
+
+
+#: "<document>, paragraph N" in the other three languages (the shipped data's pattern).
+_PARAGRAPH = {"fr": "{doc}, paragraphe {n}", "ja": "{doc} 第{n}段落", "ko": "{doc} 제{n}단락"}
 
 
 def anchor(paragraph: str, quote: str) -> tuple[int, int] | None:

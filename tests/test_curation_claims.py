@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, RDFS
 
 from ip4graph.claims import compile_sheet
 from ip4graph.cli import main
@@ -47,9 +47,14 @@ def same_dataset(a: Dataset, b: Dataset) -> bool:
 def test_source_add_writes_document_paragraphs_url_and_hash(tmp_path: Path):
     out = tmp_path / "source.trig"
     r = invoke("source", "add", str(TEXT), "--id", "example-note", "--title", "Example analyst note on NATO and the IP4",
-               "--date", "2025-11", "--url", "https://example.org/ip4graph/example-note", "-o", str(out))
+               "--date", "2025-11", "--url", "https://example.org/ip4graph/example-note",
+               "--label-fr", "note d'analyste d'exemple sur l'OTAN et les IP4",
+               "--label-ja", "NATOとIP4に関する分析メモ（例）", "--label-ko", "NATO와 IP4에 관한 분석 메모(예시)",
+               "-o", str(out))
     assert r.exit_code == 0, r.output
     ds = quads(out)
+    labels = {lab.language for lab in ds.graph(GRAPH_ENTITIES).objects(IP4D["doc-example-note-p2"], RDFS.label)}
+    assert labels == {"en", "fr", "ja", "ko"}  # every named entity is labelled in the four languages
     g = ds.graph(GRAPH_ENTITIES)
     doc = IP4D["doc-example-note"]
     assert (doc, RDF.type, IP4.SourceDocument) in g
