@@ -4,7 +4,7 @@ The graph promises that every answer is declared and described: these rules chec
 what SHACL cannot say in an open world.
 
 * ``undeclared-term``: every predicate and every class (object of ``rdf:type``) is
-  declared in the ontology (``ip4g:ontology`` or ``ontology/curation.ttl``) or is a
+  declared in the ontology (``ip4g:ontology``) or is a
   term of a vocabulary the ontology uses (rdf, rdfs, owl, xsd, skos, prov, dcterms,
   org, schema, foaf, time, oa, sh, void, dcat, vann); otherwise a violation with
   "did you mean".
@@ -30,8 +30,6 @@ from rdflib.namespace import (
     DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, TIME, VANN, VOID, XSD,
 )
 
-from . import resources
-from .loader import load_graph
 from .namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, IP4, IP4D, SYSTEM_GRAPHS
 from .terms import curie
 
@@ -78,21 +76,10 @@ def _vocab_terms() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-@cache
-def curation_terms() -> frozenset[URIRef]:
-    """Terms declared in ``ontology/curation.ttl``."""
-    path = resources.ontology_path().parent / "curation.ttl"
-    if not path.is_file():
-        return frozenset()
-    g = load_graph(path)
-    return frozenset(s for s in g.subjects() if isinstance(s, URIRef))
-
-
 def declared_terms(ds: Dataset) -> set[URIRef]:
-    """IRIs declared by the loaded ontology graph and the curation vocabulary."""
+    """IRIs declared by the loaded ontology graph (the curation terms are part of it)."""
     onto = ds.graph(GRAPH_ONTOLOGY)
-    out = {s for s in onto.subjects() if isinstance(s, URIRef)}
-    return out | set(curation_terms())
+    return {s for s in onto.subjects() if isinstance(s, URIRef)}
 
 
 def _split(term: URIRef) -> tuple[str, str]:
@@ -150,8 +137,7 @@ def undeclared_terms(ds: Dataset) -> list[Finding]:
     onto = ds.graph(GRAPH_ONTOLOGY)
     kinds = {
         True: {t for t in declared if (t, RDF.type, OWL.Class) in onto or (t, RDF.type, RDFS.Class) in onto},
-        False: {t for t in declared if any((t, RDF.type, k) in onto for k in _PROPERTY_KINDS)}
-        | {t for t in curation_terms() if t[len(str(IP4)):][:1].islower()},
+        False: {t for t in declared if any((t, RDF.type, k) in onto for k in _PROPERTY_KINDS)},
     }
     for ctx in data_contexts(ds):
         for s, p, o in ctx:
