@@ -56,7 +56,7 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(
         "agreement",
         "Agreements and frameworks",
-        (IP4.Agreement, IP4.AgreementElement, IP4.AgreementStatus, IP4.PartnershipFramework),
+        (IP4.Agreement, IP4.AgreementElement, IP4.AgreementStatus, IP4.PartnershipFramework, IP4.Mechanism),
         "#1e8449", "square", "\u25a0",
     ),
     ClassGroup("relationship", "Partnerships and relationships", (IP4.Relationship,), "#16a085", "hexagon", "\u2b22"),
@@ -72,7 +72,8 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(
         "source",
         "Sources and provenance",
-        (IP4.SourceDocument, IP4.DocumentSeries, IP4.SourceParagraph, IP4.Claim, IP4.CertaintyLevel),
+        (IP4.SourceDocument, IP4.DocumentSeries, IP4.SourceParagraph, IP4.Claim, IP4.CertaintyLevel,
+         IP4.Disagreement),
         "#5d6d7e", "box", "\u25ad",
     ),
 )

@@ -348,7 +348,9 @@ def test_shipped_data_opens_on_the_partnership_network(browser, tmp_path, datase
     path = viz.write_html(graph, tmp_path / "graph.html", title="NATO and the Indo-Pacific 4", caption="shipped data")
     page, log = open_page(browser, path)
     partners = net.partnership_network(graph)
-    assert counts(page) == (161, 669, partners.number_of_nodes(), partners.number_of_edges())
+    whole = (graph.number_of_nodes(), graph.number_of_edges())
+    assert whole[0] > 150 and whole[1] > 600  # the shipped data, every node and link
+    assert counts(page) == (*whole, partners.number_of_nodes(), partners.number_of_edges())
     assert page.input_value("#ip4-scope") == "partnership"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "graph-partnership.png"))
@@ -359,7 +361,7 @@ def test_shipped_data_opens_on_the_partnership_network(browser, tmp_path, datase
     assert "NATO-Japan partnership agreement (2023)" in panel and "Wikidata Q17" in panel
     page.screenshot(path=str(ARTIFACTS / "graph-japan.png"))
     page.select_option("#ip4-scope", "all")
-    assert counts(page)[2:] == (161, 669)
+    assert counts(page)[2:] == whole
     wait_until(page, STABILIZED, timeout=120)
     assert log.problems() == []
     page.context.close()
@@ -438,12 +440,13 @@ def test_link_names_fit_and_scope_controls(browser, sample_page, tmp_path, datas
     page.click("#ip4-fit")
     assert page.evaluate("Math.abs(ip4graph.network.getViewPosition().x) < 1000")
     page.context.close()
-    # the shipped data: 669 links start unnamed; the scope menu switches to everything and back
-    path = viz.write_html(net.project(dataset), tmp_path / "g.html", title="t", caption="c")
+    # the shipped data: its links start unnamed; the scope menu switches to everything and back
+    shipped = net.project(dataset)
+    path = viz.write_html(shipped, tmp_path / "g.html", title="t", caption="c")
     page, log2 = open_page(browser, path)
     assert not page.is_checked("#ip4-edge-labels")
     page.select_option("#ip4-scope", "all")
-    assert counts(page)[2] == 161
+    assert counts(page)[2] == shipped.number_of_nodes()
     page.select_option("#ip4-scope", "partnership")
     assert counts(page)[2] == net.partnership_network(net.project(dataset)).number_of_nodes()
     assert log.problems() == [] and log2.problems() == []

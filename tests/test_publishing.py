@@ -38,7 +38,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield u
 
 
-@pytest.mark.parametrize("iri_path", ["ontology", "ontology/1.0.0", "id/japan", "claim/brief-p3-partners",
+@pytest.mark.parametrize("iri_path", ["ontology", "ontology/1.1.0", "id/japan", "claim/brief-p3-partners",
                                       "graph/entities", "graph/inferred", "dataset"])
 def test_every_minted_iri_is_redirected_to_a_route_that_answers(url: str, iri_path: str) -> None:
     got = rewrite(iri_path)

@@ -649,7 +649,7 @@ def test_service_description_states_entailment_and_layout(url: str) -> None:
 
 @pytest.mark.parametrize(("path", "iri"), [
     ("/ontology", "https://w3id.org/ip4graph/ontology"),
-    ("/ontology/1.0.0", "https://w3id.org/ip4graph/ontology"),
+    ("/ontology/1.1.0", "https://w3id.org/ip4graph/ontology"),
     ("/graph/ontology", "https://w3id.org/ip4graph/ontology"),
     ("/graph/inferred", None),
     ("/dataset", "https://w3id.org/ip4graph/dataset"),
