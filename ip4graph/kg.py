@@ -56,10 +56,24 @@ def _oxigraph_position(text: str) -> tuple[int, int, str] | None:
     return None
 
 
+#: Limits checked by a linear scan before any parser sees a query (the library's, laxer than the
+#: public endpoint's): both engines' parsers recurse, and a few thousand nested braces crash them.
+LOCAL_LIMITS = {"max_bytes": 1_000_000, "max_depth": 64, "max_patterns": 2_000}
+
+
+def check_query_text(text: str, *, source: str = "<query>") -> None:
+    """Refuse a query that is too large or too deeply nested to hand to a parser (QueryLimitError)."""
+    from .sparqllimits import check_limits
+
+    check_limits(text, source=source, **LOCAL_LIMITS)
+
+
 def prepare(text: str, *, source: str = "<query>") -> "Query":
     """Parse SPARQL with the predeclared prefixes; a syntax error names the line, column and text."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
+
+    check_query_text(text, source=source)
 
     try:
         with SPARQL_PARSE_LOCK:
@@ -354,6 +368,7 @@ class KnowledgeGraph:
         """Run SPARQL text on the backend; a syntax error names the line and column in ``source``."""
         from .backends.memory import MemoryBackend
 
+        check_query_text(text, source=source)
         if isinstance(self.backend, MemoryBackend):
             return execute(self.backend.view(view.value), text, bindings=bindings, timeout=timeout, source=source)
         try:

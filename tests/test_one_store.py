@@ -155,6 +155,10 @@ def test_error_paths_exit_2_with_a_message(tmp_path: Path) -> None:
         (["query", "agreements-between", "-p", 'a=<https://w3id.org/ip4graph/id/x"y>', "-p", "b=Japan"],
          "not a valid IRI"),
         (["--store", str(tmp_path / "typo"), "query", "ip4-members"], "no Oxigraph store"),
+        # 3,000 nested groups used to crash the process (both engines' parsers recurse)
+        (["query", "-e", "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000], "limit max_depth"),
+        (["--backend", "memory", "query", "-e", "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000],
+         "limit max_depth"),
     ):
         res = CliRunner().invoke(main, args)
         assert res.exit_code == 2, (args, res.output)
