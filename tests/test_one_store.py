@@ -175,7 +175,10 @@ def test_virtuoso_loaded_twice_by_the_cli_gives_the_same_answers(virtuoso_server
         out = _run(load)
         assert "into sparql" in out
     query = ["--backend", "sparql", "--sparql-endpoint", opts["endpoint"], "query", "--format", "csv"]
-    assert len(_run([*query, "hedged-statements"]).strip().splitlines()) == 75 + 1
+    local = ["--backend", "memory", "query", "--format", "csv"]
+    hedged = len(_run([*local, "hedged-statements"]).strip().splitlines())
+    assert hedged > 70  # loaded twice, each hedged statement still once (was: twice as many)
+    assert len(_run([*query, "hedged-statements"]).strip().splitlines()) == hedged
     assert len(_run([*query, "agreements-between", "-p", "a=NATO", "-p", "b=Japan"]).strip().splitlines()) == 3 + 1
     remote = ["--backend", "sparql", "--sparql-endpoint", opts["endpoint"]]
     why = _run([*remote, "why", "IP4", "ip4:hasMember", "Japan"])
