@@ -104,7 +104,9 @@ def build(
             text = f"ERROR: {exc}"
         lines += ["```", text, "```", ""]
     try:
-        lines += source_agreement(kg.asserted).markdown()
+        from .catalog import View
+
+        lines += source_agreement(kg.asserted, run=lambda text: kg.run(text, view=View.ASSERTED).rows).markdown()
     except Exception as exc:  # reported like a failing query; the build goes on
         errors["source-agreement"] = str(exc)
         lines += ["## Agreement between sources", "", f"ERROR: {exc}", ""]

@@ -40,7 +40,7 @@ import networkx as nx
 from .classgroups import group_by_key
 from .errors import ExportError
 from .fileio import write_atomic
-from .viz import _asset, _csp_hash, _version, embed_json, to_pyvis
+from .viz import _asset, _version, embed_json, inline_page_csp, to_pyvis
 
 __all__ = ["TIMELINE_GROUPS", "ItemStyle", "render_timeline", "timeline_items", "write_timeline"]
 
@@ -210,21 +210,7 @@ def render_timeline(
     }
     vendor_js = _asset("vendor/vis-timeline-graph2d.min.js")
     app_js = _asset("panel.js") + "\n" + _asset("timeline.js")
-    for script in (vendor_js, app_js):
-        if "</script" in script.lower():
-            raise ExportError("a bundled script contains '</script'; it cannot be inlined")
-    csp = "; ".join(
-        [
-            "default-src 'none'",
-            f"script-src {_csp_hash(vendor_js)} {_csp_hash(app_js)}",
-            "style-src 'unsafe-inline'",
-            "img-src data: blob:",
-            "font-src 'none'",
-            "connect-src 'none'",
-            "base-uri 'none'",
-            "form-action 'none'",
-        ]
-    )
+    csp = inline_page_csp(vendor_js, app_js)
     values = {
         "CSP": html.escape(csp, quote=True),
         "VERSION": html.escape(_version(), quote=True),

@@ -499,6 +499,27 @@ def _page_data(
     }
 
 
+def inline_page_csp(*scripts: str) -> str:
+    """The Content-Security-Policy of a self-contained page whose only scripts are ``scripts``, inlined.
+
+    Raises:
+        ExportError: a script contains ``</script`` and cannot be inlined.
+    """
+    for script in scripts:
+        if "</script" in script.lower():
+            raise ExportError("a bundled script contains '</script'; it cannot be inlined")
+    return "; ".join([
+        "default-src 'none'",
+        "script-src " + " ".join(_csp_hash(script) for script in scripts),
+        "style-src 'unsafe-inline'",
+        "img-src data: blob:",
+        "font-src 'none'",
+        "connect-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+
+
 def render_html(
     graph: nx.MultiDiGraph,
     *,
@@ -536,21 +557,7 @@ def render_html(
     data = _page_data(net, page=page, layout=layout, scope=scope, focus=focus, size_by=size_by)
     vis_js = vis_network_js()
     app_js = _asset("panel.js") + "\n" + _asset("app.js")
-    for script in (vis_js, app_js):
-        if "</script" in script.lower():
-            raise ExportError("a bundled script contains '</script'; it cannot be inlined")
-    csp = "; ".join(
-        [
-            "default-src 'none'",
-            f"script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}",
-            "style-src 'unsafe-inline'",
-            "img-src data: blob:",
-            "font-src 'none'",
-            "connect-src 'none'",
-            "base-uri 'none'",
-            "form-action 'none'",
-        ]
-    )
+    csp = inline_page_csp(vis_js, app_js)
     query_block = ""
     if query:
         query_block = (
