@@ -21,7 +21,7 @@ from rdflib.term import Node
 from .catalog import Catalog, NamedQuery, View, load_catalog
 from .errors import Location, QueryError
 from .loader import PathLikeStr, load, new_dataset
-from .namespaces import GRAPH_INFERRED, PREFIXES, bind_prefixes
+from .namespaces import GRAPH_INFERRED, PREFIXES
 from .reasoning import Reasoning, cached_inferences, compute_inferences, reasoning_input
 from .results import QueryResult, Row
 from .timeouts import run_with_timeout
