@@ -142,13 +142,13 @@ class SparqlBackend:
         if key:
             lines.append(f"{m} <{_META}storeInputs> {Literal(key).n3()} .")
         if self.union_graph:
-            lines.append(f"{m} <{_META}storeUnionGraph> <{self.union_graph}> .")
+            lines.append(f"{m} <{_META}storeUnionGraph> {_iri(self.union_graph)} .")
         self.update(f"DROP SILENT GRAPH {m}")
         self.update(f"INSERT DATA {{ GRAPH {m} {{\n" + "\n".join(lines) + "\n} }")
 
     def stored_meta(self) -> dict[str, str]:
         """What the last load recorded (empty when nothing was loaded by ip4graph)."""
-        res = self._select_raw(f"SELECT ?p ?o WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> ?p ?o }} }}")
+        res = self._select_raw(_META_QUERY)
         return {str(p)[len(_META):]: str(o) for p, o in res if str(p).startswith(_META)}
 
     def _select_raw(self, text: str) -> list[tuple[Node, ...]]:
@@ -286,6 +286,16 @@ class SparqlBackend:
 
     def close(self) -> None:
         pass
+
+
+_META_QUERY = "SELECT ?p ?o WHERE { GRAPH <urn:ip4graph:meta> { <urn:ip4graph:meta> ?p ?o } }"
+
+
+def _iri(value: str) -> str:
+    """``<value>`` for a configured graph IRI, refused if it could break out of the brackets."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$", value):
+        raise EndpointError(f"{value!r} is not a usable graph IRI", hint="give an absolute IRI without spaces or <>")
+    return f"<{value}>"
 
 
 _NODE_TEST = re.compile(r"\b(isBlank|isIRI|isURI)\s*\(\s*([?$]\w+)\s*\)", re.IGNORECASE)
