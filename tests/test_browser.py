@@ -58,8 +58,10 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def open_page(browser, path: Path, *, width: int = 1400, height: int = 850):
-    """Open ``path`` offline, every non-file request aborted and recorded; wait until physics stopped."""
+def open_page(browser, path: Path, *, width: int = 1400, height: int = 850, ready: str = STABILIZED,
+              timeout: float = 120):
+    """Open ``path`` offline, every non-file request aborted and recorded; wait until ``ready`` holds
+    (by default: the graph's physics stopped)."""
     context = browser.new_context(offline=True, viewport={"width": width, "height": height})
     page = context.new_page()
     log = Log()
@@ -76,7 +78,7 @@ def open_page(browser, path: Path, *, width: int = 1400, height: int = 850):
 
     page.route("**/*", route)
     page.goto(path.as_uri())
-    wait_until(page, STABILIZED, timeout=120)
+    wait_until(page, ready, timeout=timeout)
     return page, log
 
 

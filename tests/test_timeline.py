@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from browser import ARTIFACTS, ROOT, SAMPLE_TRIG, XSS_LABEL, sample_dataset
 from click.testing import CliRunner
-from rdflib import Dataset
-from test_browser import LOCAL_SCHEMES, Log, browser, wait_until  # noqa: F401 - the browser fixture
+from test_browser import browser, open_page  # noqa: F401 - the browser fixture
 from test_viz import parse
 
 from ip4graph import network as net
@@ -142,24 +141,7 @@ def test_cli_timeline(tmp_path: Path):
 
 
 def open_timeline(browser, path: Path):  # noqa: F811
-    context = browser.new_context(offline=True, viewport={"width": 1400, "height": 850})
-    page = context.new_page()
-    log = Log()
-    page.on("console", lambda m: log.console.append((m.type, m.text)))
-    page.on("pageerror", lambda e: log.errors.append(str(e)))
-    page.on("dialog", lambda d: (log.dialogs.append(d.message), d.dismiss()))
-
-    def route(r) -> None:
-        if r.request.url.startswith(LOCAL_SCHEMES):
-            r.continue_()
-        else:
-            log.requests.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(path.as_uri())
-    wait_until(page, "document.body.dataset.ready === 'true'", timeout=60)
-    return page, log
+    return open_page(browser, path, height=850, ready="document.body.dataset.ready === 'true'", timeout=60)
 
 
 @pytest.mark.browser
