@@ -40,7 +40,7 @@ import networkx as nx
 from .classgroups import group_by_key
 from .errors import ExportError
 from .fileio import write_atomic
-from .viz import _asset, _version, embed_json, inline_page_csp, to_pyvis
+from .viz import _asset, _version, embed_json, inline_page_csp, nav_css, site_nav, to_pyvis
 
 __all__ = ["TIMELINE_GROUPS", "ItemStyle", "render_timeline", "timeline_items", "write_timeline"]
 
@@ -159,7 +159,13 @@ def timeline_items(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
 
 
 def render_timeline(
-    graph: nx.MultiDiGraph, *, title: str, caption: str, entity_base: str | None = None
+    graph: nx.MultiDiGraph,
+    *,
+    title: str,
+    caption: str,
+    entity_base: str | None = None,
+    actor: str | None = None,
+    nav: str | None = None,
 ) -> str:
     """The self-contained HTML timeline of ``graph`` (a projection; see the module docstring).
 
@@ -169,18 +175,32 @@ def render_timeline(
         caption: what it shows.
         entity_base: where entity pages are (the server passes ``"/"``); by default
             links go to the entities' own IRIs.
+        actor: a node of ``graph`` whose items the page shows first (the actor filter
+            preset; an actor linked to no dated item shows an empty timeline, saying so).
+        nav: the path of this page on the server: the page then carries the server's
+            navigation bar and may submit its search form.
 
     Raises:
-        ExportError: a bundled script cannot be inlined.
+        ExportError: ``actor`` is not a node of ``graph``, or a bundled script cannot be inlined.
     """
+    if actor is not None and actor not in graph:
+        raise ExportError(f"the actor {actor!r} is not a node of the graph", hint="give the id of a node")
     items = timeline_items(graph)
+    if actor is not None:  # any node can be the actor asked for, not only states and organisations
+        for item in items:
+            if actor not in item["actors"] and actor in set(nx.all_neighbors(graph, item["id"])):
+                item["actors"] = sorted([*item["actors"], actor])
     keep = {i["id"] for i in items}
     keep |= {a for i in items for a in i["actors"]}
     keep |= {o for i in items for o in nx.all_neighbors(graph, i["id"])}
+    if actor is not None:
+        keep.add(actor)
     sub = graph.subgraph(keep)
     net = to_pyvis(sub, entity_base=entity_base)
     wanted = {i["id"] for i in items}
     actor_counts = Counter(a for i in items for a in i["actors"])
+    if actor is not None and actor not in actor_counts:
+        actor_counts[actor] = 0
     data = {
         "title": title,
         "caption": caption,
@@ -207,17 +227,20 @@ def render_timeline(
         ],
         "groups": [c["key"] for c in net.ip4_classes],  # type: ignore[attr-defined]
         "window": _window(items),
+        "actor": actor,
     }
     vendor_js = _asset("vendor/vis-timeline-graph2d.min.js")
     app_js = _asset("panel.js") + "\n" + _asset("timeline.js")
-    csp = inline_page_csp(vendor_js, app_js)
+    csp = inline_page_csp(vendor_js, app_js, form_action="'self'" if nav is not None else "'none'")
     values = {
         "CSP": html.escape(csp, quote=True),
         "VERSION": html.escape(_version(), quote=True),
         "TITLE": html.escape(title, quote=True),
         "CAPTION": html.escape(caption, quote=True),
         "VENDOR_CSS": _asset("vendor/vis-timeline-graph2d.min.css"),
-        "CSS": _asset("app.css") + "\n" + _asset("timeline.css") + "\n" + _item_css(),
+        "CSS": _asset("app.css") + "\n" + _asset("timeline.css") + "\n" + _item_css()
+        + ("\n" + nav_css() if nav is not None else ""),
+        "NAV": site_nav(nav) if nav is not None else "",
         "DATA": embed_json(data),
         "VENDOR_JS": vendor_js,
         "APP_JS": app_js,

@@ -44,7 +44,10 @@ from ip4graph.errors import ExportError
 from ip4graph.fileio import write_atomic
 from ip4graph.namespaces import IP4C, IP4D
 
-__all__ = ["Layout", "Scope", "SizeBy", "VisPage", "embed_json", "entity_page", "render_html", "to_pyvis", "write_html"]
+__all__ = [
+    "Layout", "Scope", "SizeBy", "VisPage", "embed_json", "entity_page", "render_html", "site_nav", "to_pyvis",
+    "write_html",
+]
 
 #: Nodes above which the page turns off costly layout refinements.
 LARGE_GRAPH = 300
@@ -499,8 +502,43 @@ def _page_data(
     }
 
 
-def inline_page_csp(*scripts: str) -> str:
+#: The pages of the server's navigation bar: (path, name).
+SITE_PAGES: tuple[tuple[str, str], ...] = (
+    ("/", "SPARQL editor"), ("/graph", "Graph"), ("/timeline", "Timeline"), ("/dataset", "Dataset"),
+)
+
+
+def site_nav(current: str | None = None) -> str:
+    """The server's navigation bar (HTML): its pages and a search form (``/search?q=``).
+
+    ``current`` is the path of the page showing it (marked ``aria-current``). The bar is
+    fixed text: no data goes into it. Its style is the asset ``nav.css``.
+
+    >>> 'href="/timeline" aria-current="page"' in site_nav("/timeline")
+    True
+    """
+    links = "".join(
+        f'<a href="{path}"' + (' aria-current="page"' if path == current else "") + f">{name}</a>"
+        for path, name in SITE_PAGES
+    )
+    return (
+        '<nav class="ip4-site" aria-label="ip4graph"><a class="home" href="/">ip4graph</a>'
+        f'<span class="pages">{links}</span>'
+        '<form class="search" action="/search" method="get" role="search">'
+        '<input name="q" type="search" placeholder="Search labels and quotes" aria-label="Search labels and quotes"'
+        ' required><button type="submit">Search</button></form></nav>'
+    )
+
+
+def nav_css() -> str:
+    """The style of :func:`site_nav` (inlined in the graph and timeline pages, ``/ui/nav.css`` on the server)."""
+    return _asset("nav.css")
+
+
+def inline_page_csp(*scripts: str, form_action: str = "'none'") -> str:
     """The Content-Security-Policy of a self-contained page whose only scripts are ``scripts``, inlined.
+
+    ``form_action`` is where its forms may go (``'self'`` on the server, whose pages carry a search form).
 
     Raises:
         ExportError: a script contains ``</script`` and cannot be inlined.
@@ -516,7 +554,7 @@ def inline_page_csp(*scripts: str) -> str:
         "font-src 'none'",
         "connect-src 'none'",
         "base-uri 'none'",
-        "form-action 'none'",
+        f"form-action {form_action}",
     ])
 
 
@@ -531,6 +569,7 @@ def render_html(
     size_by: SizeBy = SizeBy.DEGREE,
     focus: str | None = None,
     entity_base: str | None = None,
+    nav: str | None = None,
 ) -> str:
     """The self-contained HTML page of ``graph``.
 
@@ -546,6 +585,8 @@ def render_html(
         focus: a node id to highlight, select and centre.
         entity_base: where entity pages are (the server passes ``"/"``); by
             default links go to the entities' own IRIs.
+        nav: the path of this page on the server: the page then carries the server's
+            navigation bar (:func:`site_nav`) and may submit its search form.
 
     Raises:
         ExportError: ``focus`` is not a node of ``graph``, or a bundled script cannot be inlined.
@@ -557,7 +598,7 @@ def render_html(
     data = _page_data(net, page=page, layout=layout, scope=scope, focus=focus, size_by=size_by)
     vis_js = vis_network_js()
     app_js = _asset("panel.js") + "\n" + _asset("app.js")
-    csp = inline_page_csp(vis_js, app_js)
+    csp = inline_page_csp(vis_js, app_js, form_action="'self'" if nav is not None else "'none'")
     query_block = ""
     if query:
         query_block = (
@@ -569,7 +610,8 @@ def render_html(
         "TITLE": html.escape(title, quote=True),
         "CAPTION": html.escape(caption, quote=True),
         "QUERY_BLOCK": query_block,
-        "CSS": _asset("app.css"),
+        "CSS": _asset("app.css") + ("\n" + nav_css() if nav is not None else ""),
+        "NAV": site_nav(nav) if nav is not None else "",
         "DATA": embed_json(data),
         "VIS_JS": vis_js,
         "APP_JS": app_js,

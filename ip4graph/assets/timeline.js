@@ -96,7 +96,8 @@
   actorSelect.addEventListener("change", function () { setActor(actorSelect.value); });
   document.getElementById("ip4-fit").addEventListener("click", function () { showItems(view.getIds()); });
 
-  status();
+  if (data.actor && byId[data.actor]) setActor(data.actor);
+  else status();
   timeline.once("changed", function () { document.body.setAttribute("data-ready", "true"); });
   window.setTimeout(function () { document.body.setAttribute("data-ready", "true"); }, 3000);
 
