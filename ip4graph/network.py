@@ -337,7 +337,8 @@ class _Context:
                 ctx.provenance[s][p].append(o)
             if p == OWL.sameAs and isinstance(o, URIRef) and str(o).startswith(_EXTERNAL_KBS):
                 ctx.same_as[s].add(o)
-            elif p in _URL_PREDICATES and isinstance(o, URIRef) and str(o).startswith(("http://", "https://")):
+            elif p in _URL_PREDICATES and isinstance(o, (URIRef, Literal)) and str(o).startswith(("http://", "https://")):
+                # an IRI, or an xsd:anyURI literal as `ip4graph source add --url` writes it
                 ctx.urls[s].add(o)
             if p == RDF.type and isinstance(o, URIRef):
                 ctx.types[s].add(o)
