@@ -75,15 +75,19 @@
     actorSelect.appendChild(option);
   });
   /* Show the items ``ids`` with room on the right for the last labels (fit() leaves none). */
-  function showItems(ids) {
+  function showItems(ids, all) {
     if (!ids.length) return;
-    var lo = Infinity, hi = -Infinity;
+    var starts = [], hi = -Infinity;
     ids.forEach(function (id) {
       var i = itemById[id];
-      lo = Math.min(lo, parseInt(i.start.slice(0, 4), 10));
+      starts.push(parseInt(i.start.slice(0, 4), 10));
       hi = Math.max(hi, parseInt((i.end || i.start).slice(0, 4), 10));
     });
-    var pad = Math.max(4, Math.round((hi - lo) * 0.25));
+    starts.sort(function (a, b) { return a - b; });
+    /* as the page opens: an early outlier (the 1949 treaty) is left for "Show all" */
+    while (!all && starts.length > 1 && starts[1] - starts[0] > 25) starts.shift();
+    var lo = starts[0];
+    var pad = Math.max(4, Math.round((hi - lo) * 0.4));  // room on the right for the last labels
     timeline.setWindow((lo - 1) + "-01-01", (hi + pad) + "-01-01", { animation: false });
   }
   function setActor(id) {
@@ -94,7 +98,7 @@
     showItems(view.getIds());
   }
   actorSelect.addEventListener("change", function () { setActor(actorSelect.value); });
-  document.getElementById("ip4-fit").addEventListener("click", function () { showItems(view.getIds()); });
+  document.getElementById("ip4-fit").addEventListener("click", function () { showItems(view.getIds(), true); });
 
   if (data.actor && byId[data.actor]) setActor(data.actor);
   else status();
