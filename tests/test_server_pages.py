@@ -40,7 +40,8 @@ ip4g:entities {
 }
 ip4c:brief-p3-dialogue { ip4d:dialogue ip4:partner ip4d:japan . }
 ip4g:provenance {
-    ip4c:brief-p3-partners ip4:paragraph ip4d:doc-brief-p3 .
+    ip4c:brief-p3-partners ip4:paragraph ip4d:doc-brief-p3 ;
+        oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "partners <i>of</i> NATO" ; oa:prefix "are " ] .
     ip4c:brief-p3-dialogue a ip4:Claim ; prov:wasQuotedFrom ip4d:doc-usip ; ip4:paragraph ip4d:doc-brief-p3 ;
         ip4:quote "NATO and Japan have talked since 2014."@en ; ip4:certainty ip4:Stated .
 }
@@ -51,7 +52,8 @@ ip4g:provenance {
 def ds() -> Dataset:
     data = sample_dataset()
     prefixes = "\n".join(line for line in SAMPLE_TRIG.splitlines() if line.startswith("@prefix"))
-    prefixes += "\n@prefix schema: <https://schema.org/> .\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+    prefixes += ("\n@prefix schema: <https://schema.org/> .\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+                 "@prefix oa: <http://www.w3.org/ns/oa#> .\n")
     data.parse(data=prefixes + EXTRA, format="trig")
     return data
 
@@ -132,6 +134,12 @@ def test_claim_page_shows_the_triples_it_supports(ds: Dataset) -> None:
     assert "\u201cappears to\u201d" in text(hedged)
     denied = section(entity_html(ds, URIRef(C + "brief-p4-no-presence")), "What this claim supports")
     assert "/id/indo-pacific" in denied and "denied" in text(denied)
+
+
+def test_claim_page_describes_blank_nodes_as_text(ds: Dataset) -> None:
+    relations = section(entity_html(ds, URIRef(C + "brief-p3-partners")), "Relations")
+    (cell,) = re.findall(r'<span class="bnode">(.*?)</span>', relations)
+    assert cell == "TextQuoteSelector: exact \u201cpartners &lt;i&gt;of&lt;/i&gt; NATO\u201d; prefix \u201care \u201d"
 
 
 def test_document_page_shows_its_original_and_the_claims_quoting_it(ds: Dataset) -> None:

@@ -431,7 +431,26 @@ def _link(ds: Dataset, term: Node, *, fallback: URIRef | None = None) -> str:
     if isinstance(term, Literal):
         lang = f' <span class="lang">@{_e(term.language)}</span>' if term.language else ""
         return f"<span class=\"literal\">{_e(term)}</span>{lang}"
-    return "<span class=\"bnode\">[blank node]</span>"
+    return _bnode(ds, term)
+
+
+def _bnode(ds: Dataset, node: Node) -> str:
+    """A blank node as what it says (``TextQuoteSelector: exact “…”; prefix “…”``), one level deep."""
+    def name(term: Node) -> str:
+        text = label(ds, term)
+        return re.split(r"[#/]", str(term).rstrip("#/"))[-1] if text.startswith("<") else text
+
+    kinds = sorted(name(t) for t in ds.objects(node, RDF.type) if isinstance(t, URIRef))
+    props = []
+    for p, o in sorted(ds.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1]))):
+        if p == RDF.type:
+            continue
+        value = "[…]" if isinstance(o, BNode) else (f"“{o}”" if isinstance(o, Literal) and not
+                                                        o.datatype else name(o))
+        props.append(f"{name(p)} {value}")
+    if not kinds and not props:
+        return "<span class=\"bnode\">[blank node]</span>"
+    return f"<span class=\"bnode\">{_e(', '.join(kinds))}{': ' if kinds and props else ''}{_e('; '.join(props))}</span>"
 
 
 def _external(term: Node) -> str:
