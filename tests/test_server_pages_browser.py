@@ -151,6 +151,15 @@ def test_entity_page_lists_agreements_with_dates_and_quotes(browser, shipped_url
     # Every relation row names its evidence; the stated ones quote it.
     assert page.locator("table.relations .evidence q").count() >= 10
     shot(page, "server-entity-japan.png")
+    # An agreement's own page: its dates first, its parties with the quotes behind them.
+    page.locator("table.dated td a", has_text="(2023)").first.click()
+    page.wait_for_load_state()
+    assert "2023" in page.locator("main p.when").inner_text()
+    party = page.locator("table.relations tr", has=page.locator("a[href='/id/japan']")).first
+    assert party.locator(".evidence q").count() >= 1
+    shot(page, "server-entity-agreement.png")
+    page.go_back()
+    page.wait_for_load_state()
     # From the entity page to its graph view and its timeline.
     page.locator("main .nav a", has_text="timeline").click()
     page.wait_for_load_state()
