@@ -252,6 +252,7 @@ def test_graph_focus_depth_and_scope(url: str) -> None:
     assert http(url, path="/graph?depth=x")[0] == 400
     status, _, body = http(url, path="/graph?focus=" + urllib.parse.quote("<script>x</script>"), headers=HTML)
     assert status == 404 and "<script>x" not in body and "&lt;script&gt;x" in body
+    assert "is not in the graph (give an IRI, a CURIE or a label)." in body
 
 
 def test_timeline_page_links_the_server_and_filters_by_actor(url: str) -> None:

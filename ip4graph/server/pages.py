@@ -154,10 +154,11 @@ class Pages:
                 return self.entity(ns[slug], accept=accept, fmt=params.get("format"))
         return self.not_found(path)
 
-    def not_found(self, what: str) -> "Response":
+    def not_found(self, what: str, detail: str | None = None) -> "Response":
         from .app import Response
 
-        body = _layout("Not found", f"<h1>Not found</h1><p>Nothing at <code>{_e(what)}</code>.</p>"
+        why = f"<p>{_e(detail)}</p>" if detail else ""
+        body = _layout("Not found", f"<h1>Not found</h1><p>Nothing at <code>{_e(what)}</code>.</p>{why}"
                        '<p>Try the search box above, or the <a href="/">SPARQL editor</a>.</p>')
         return Response(404, body.encode("utf-8"), "text/html; charset=utf-8", {"Content-Security-Policy": PAGE_CSP})
 
@@ -284,8 +285,8 @@ class Pages:
         if focus:
             try:
                 node = net.resolve_node(graph, focus)  # an IRI, a CURIE or a label
-            except Ip4GraphError:
-                return self.not_found(f"/graph?focus={focus}")
+            except Ip4GraphError as exc:
+                return self.not_found(f"/graph?focus={focus}", _message(exc))
             sub = net.neighbourhood(graph, node, depth=depth, hub_limit=GRAPH_HUB_LIMIT)
             name = sub.nodes[node].get("label", node)
             hops = "hop" if depth == 1 else "hops"
@@ -314,8 +315,8 @@ class Pages:
         if actor:
             try:
                 node = net.resolve_node(graph, actor)
-            except Ip4GraphError:
-                return self.not_found(f"/timeline?actor={actor}")
+            except Ip4GraphError as exc:
+                return self.not_found(f"/timeline?actor={actor}", _message(exc))
         caption = (f"{len(timeline_items(graph))} dated events, agreements, summits, missions and partnerships "
                    "of the asserted data. Click an item for its relations and the quotes behind them.")
         try:
@@ -378,6 +379,11 @@ IRIs in results open their entity page, which links to the graph view.</p></head
 """
         return Response(200, body.encode("utf-8"), "text/html; charset=utf-8",
                         {"Content-Security-Policy": UI_CSP, "X-Frame-Options": "DENY"})
+
+
+def _message(exc: Ip4GraphError) -> str:
+    """An error and its hint, as one sentence for a page."""
+    return exc.message + (f" ({exc.hint})." if exc.hint else ".")
 
 
 def with_prefixes(text: str) -> str:
