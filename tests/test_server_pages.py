@@ -138,6 +138,7 @@ def test_claim_page_shows_the_triples_it_supports(ds: Dataset) -> None:
 
 def test_claim_page_describes_blank_nodes_as_text(ds: Dataset) -> None:
     relations = section(entity_html(ds, URIRef(C + "brief-p3-partners")), "Relations")
+    assert '<a href="/graph/provenance">ip4g:provenance</a>' in relations  # the system graph's own page
     (cell,) = re.findall(r'<span class="bnode">(.*?)</span>', relations)
     assert cell == "TextQuoteSelector: exact \u201cpartners &lt;i&gt;of&lt;/i&gt; NATO\u201d; prefix \u201care \u201d"
 

@@ -549,7 +549,9 @@ class _Evidence:
             elif g == GRAPH_ENTITIES:
                 other.append('<span class="inferred" title="the curated description of the entity">entity data</span>')
             elif isinstance(g, URIRef):
-                other.append(f'<a href="{_e(page_path(g))}">{_e(curie(self.ds, g))}</a>')
+                name = str(g)[len(str(IP4G)):] if str(g).startswith(str(IP4G)) else ""
+                href = "/graph/" + name if _SLUG.fullmatch(name) else page_path(g)  # system graphs have pages
+                other.append(f'<a href="{_e(href)}">{_e(curie(self.ds, g))}</a>')
         if other:
             out.append(f'<div class="graphs">{", ".join(other)}</div>')
         return "".join(out)
