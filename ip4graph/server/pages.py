@@ -95,10 +95,14 @@ class Pages:
         self._lock = threading.Lock()
         self._projection: nx.MultiDiGraph | None = None
         self._static: dict[str, bytes] = {}
+        from .api import Api
+
+        self.api = Api(endpoint)
 
     def invalidate(self) -> None:
         with self._lock:
             self._projection = None
+        self.api.invalidate()
 
     # ------------------------------------------------------------------ routing
     def route(self, path: str, query: str, *, accept: str | None, base: str) -> "Response":
