@@ -278,9 +278,12 @@ class Api:
                 if not key.startswith("$"):
                     raise ParameterError(f"parameter {key!r}: bind a variable of ad-hoc SPARQL with ${key}=TERM")
                 try:
-                    bindings[key[1:]] = parse_binding(key[1:], value, kg.asserted.namespace_manager)
+                    term = parse_binding(key[1:], value, kg.asserted.namespace_manager)
                 except guard.Refused as exc:
                     raise ParameterError(exc.message) from None
+                if isinstance(term, URIRef) and any(c in str(term) for c in ' <>"{}|\\^`'):
+                    raise ParameterError(f"{key}: {value!r} is not a valid IRI")
+                bindings[key[1:]] = term
             view, source = View.ALL, "query"
         result, truncated = self._execute(text, bindings, view, base=base)
         if result.boolean is not None:
