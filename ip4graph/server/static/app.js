@@ -301,6 +301,7 @@
     }).then(function (res) {
       resultsBox.removeAttribute("aria-busy");
       if (!res.ok) {
+        exportLink.hidden = true;
         statusBox.textContent = "";
         resultsBox.textContent = "";
         resultsBox.appendChild(el("pre", { "class": "ip4-error", role: "alert" }, res.data.error || ("error " + res.status)));
