@@ -13,10 +13,10 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
+from test_server import IP4_MEMBERS, http, open_kg, running
 
 from ip4graph.kg import KnowledgeGraph
 from ip4graph.namespaces import IP4, IP4D
-from test_server import IP4_MEMBERS, http, open_kg, running
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -98,7 +98,7 @@ def test_complete_terms_of_the_ontology(url: str) -> None:
     ({"q": "x" * 500}, "q"),
 ])
 def test_complete_refuses_bad_requests_naming_the_field(url: str, params: dict[str, str], word: str) -> None:
-    status, headers, body = get(url, "/api/complete", **params)
+    status, _, body = get(url, "/api/complete", **params)
     assert status == 400
     assert word in json.loads(body)["error"]
 

@@ -178,8 +178,6 @@ class Api:
         return out
 
     def complete(self, fields: dict[str, str]) -> "Response":
-        from .app import Response
-
         text = fields.get("q", "")
         if len(text) > MAX_TEXT:
             raise ParameterError(f"q is longer than {MAX_TEXT} characters")
@@ -390,4 +388,4 @@ def _json_error(status: int, message: str) -> "Response":
                     "application/json; charset=utf-8")
 
 
-__all__ = ["Api", "LANGUAGES", "query_form"]
+__all__ = ["LANGUAGES", "Api", "query_form"]

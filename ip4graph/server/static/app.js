@@ -75,7 +75,14 @@
     var key = kind + "|" + lang + "|" + limit + "|" + q;
     if (!completionCache[key]) {
       var url = "/api/complete?" + new URLSearchParams({ q: q, kind: kind, lang: lang, limit: String(limit) });
-      completionCache[key] = fetch(url).then(function (r) { return r.ok ? r.json() : []; }).catch(function () { return []; });
+      var body = document.body;
+      body.dataset.ip4Completing = String(Number(body.dataset.ip4Completing || 0) + 1);
+      var settle = function (hits) {
+        body.dataset.ip4Completing = String(Number(body.dataset.ip4Completing) - 1);
+        return hits;
+      };
+      completionCache[key] = fetch(url).then(function (r) { return r.ok ? r.json() : []; })
+        .catch(function () { return []; }).then(settle);
     }
     return completionCache[key];
   }
