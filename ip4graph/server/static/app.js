@@ -354,7 +354,7 @@
       } else if (c.source) {
         meta.appendChild(document.createTextNode(c.source));
       }
-      if (c.paragraph !== null && c.paragraph !== undefined) { meta.appendChild(document.createTextNode(", \u00b6\u00a0" + c.paragraph)); }
+      if (c.paragraph !== null && c.paragraph !== undefined) { meta.appendChild(el("span", { "class": "ip4-para" }, "\u00b6\u00a0" + c.paragraph)); }
       if (c.certainty) { meta.appendChild(el("span", { "class": "ip4-certainty" }, c.certainty)); }
       if (isWeb(c.source_url)) {
         meta.appendChild(el("a", { href: c.source_url, rel: "noopener noreferrer nofollow", "class": "ip4-original" }, "original"));
@@ -394,7 +394,9 @@
     });
     table.appendChild(tbody);
     var n = data.results.bindings.length;
-    statusBox.textContent = n + (n === 1 ? " row" : " rows") + (info.truncated ? " (cut at the row limit)" : "");
+    var from = info.name ? (byName(info.name) || { title: info.name }).title : "the editor's query";
+    statusBox.textContent = n + (n === 1 ? " row" : " rows") + (info.truncated ? " (cut at the row limit)" : "") +
+      " · " + from;
     var bound = info.params || {};
     var names = Object.keys(bound);
     if (names.length) {
