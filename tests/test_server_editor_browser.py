@@ -94,6 +94,19 @@ def test_editing_a_parameter_changes_the_answer(browser, url: str) -> None:  # n
     wait_for(page, "document.querySelectorAll('#ip4-results a.ip4-iri').length > 0")
     members = page.evaluate("Array.from(document.querySelectorAll('#ip4-results a.ip4-iri')).map(a => a.textContent)")
     assert "Japan" in members and "South Korea" in members and len(members) == _rows(page) == 5
+    # a label is data: shown as text, never parsed as HTML
+    assert "<img src=x onerror=alert(1)>" in members
+    assert page.locator("#ip4-results img").count() == 0 and page.evaluate("window.__pwned === undefined")
+    # the keyboard works in the picker too: arrow down, Enter
+    box = page.locator("#ip4-param-grouping")
+    box.fill("")
+    box.type("Jap", delay=30)
+    wait_for(page, "document.body.dataset.ip4Completing === '0' && (document.querySelector("
+                   f"'#ip4-fields .ip4-suggestion') || {{dataset: {{}}}}).dataset.iri === '{JAPAN}'")
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant")
+    box.press("Enter")
+    assert box.input_value() == "Japan" and page.locator("#ip4-fields .ip4-picked").inner_text() == "ip4d:japan"
     _pick(page, "grouping", "OTA", "https://w3id.org/ip4graph/id/nato")  # the French label of NATO
     assert page.locator("#ip4-param-grouping").input_value() == "NATO"
     page.locator("#ip4-run").click()

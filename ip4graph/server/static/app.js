@@ -162,7 +162,7 @@
     var timer = null;
     var asked = 0;
 
-    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; mark(); }
     function choose(h) {
       input.value = h.label;
       input.dataset.value = h.curie;
@@ -174,6 +174,8 @@
       Array.prototype.forEach.call(list.children, function (li, i) {
         li.setAttribute("aria-selected", i === active ? "true" : "false");
       });
+      if (active >= 0) { input.setAttribute("aria-activedescendant", id + "-" + active); }
+      else { input.removeAttribute("aria-activedescendant"); }
     }
     function show(found) {
       hits = found;
