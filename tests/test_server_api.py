@@ -239,8 +239,8 @@ def test_ad_hoc_query_with_labels_citations_and_bindings(url: str) -> None:
 
 
 def test_ad_hoc_refusals(url: str) -> None:
-    status, _, body = post(url, {"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
-    assert status == 400 and "SELECT and ASK" in json.loads(body)["error"]
+    status, _, body = post(url, {"query": "SELECT ?s WHERE { ?s ?p ?o }", "format": "ttl"})
+    assert status == 400 and "format" in json.loads(body)["error"]
     status, _, body = post(url, {"query": "SELECT * WHERE { ?s ?p }"})
     assert status == 400 and "error" in json.loads(body)
     status, _, body = post(url, {"query": "SELECT ?m WHERE { ?m ip4:memberOf ?g }", "g": "ip4d:ip4"})
@@ -288,3 +288,25 @@ def test_editor_page_carries_the_forms_as_data_and_keeps_its_csp(url: str) -> No
     # every other <script> is an external file of this server
     scripts = body.split("<script")[1:]
     assert all('type="application/json"' in s.split(">")[0] or 'src="/' in s.split(">")[0] for s in scripts)
+
+
+def test_graph_queries_answer_turtle(url: str) -> None:
+    from rdflib import Graph
+
+    data = get_json(url, "/api/run", name="describe-entity", entity="Japan")
+    g = Graph().parse(data=data["graph"], format="turtle")
+    assert len(g) == data["triples"] > 0
+    assert (IP4D.japan, IP4.memberOf, IP4D.ip4) in g
+    assert data["ip4graph"]["params"]["entity"]["value"] == str(IP4D.japan)
+    status, headers, body = get(url, "/api/run", query="CONSTRUCT WHERE { ?m ip4:memberOf ip4d:ip4 }", format="ttl")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    assert {s for s, _, _ in Graph().parse(data=body, format="turtle")} == IP4_MEMBERS
+    status, _, body = get(url, "/api/run", name="describe-entity", format="csv")
+    assert status == 400 and "graph" in json.loads(body)["error"]
+
+
+def test_federated_query_is_refused_as_json_without_network(url: str) -> None:
+    status, headers, body = get(url, "/api/run", name="federated-partners-capitals")
+    assert status == 403
+    assert headers["content-type"].startswith("application/json")
+    assert "SERVICE" in json.loads(body)["error"]

@@ -150,6 +150,15 @@ def test_form_results_show_typed_values_plainly(browser, url: str) -> None:  # n
     assert "China" in text and "NATO" in text
     # the quote's markup is text, never HTML
     assert page.evaluate("window.__pwned === undefined")
+    # a DESCRIBE query answers a graph: shown as Turtle, exported as Turtle
+    page.locator("button.ip4-example[data-name='describe-entity']").click()
+    _pick(page, "entity", "Jap", JAPAN)
+    page.locator("#ip4-run").click()
+    wait_for(page, "!!document.querySelector('#ip4-results pre.ip4-graph')")
+    turtle = page.locator("#ip4-results pre.ip4-graph").inner_text()
+    assert "ip4d:japan" in turtle and "ip4:memberOf" in turtle and "日本" in turtle
+    assert page.locator("#ip4-export").inner_text() == "Export Turtle"
+    assert "format=ttl" in page.locator("#ip4-export").get_attribute("href")
     _clean(log)
     page.context.close()
 

@@ -25,10 +25,11 @@ IRIs (in ``lang``: en, fr, ja or ko); ``cite=1`` adds the claims supporting each
 JSON results format with one more member, ``ip4graph``: the query name, the bound parameters
 with their labels, which column labels which, the citations of each row as objects, and
 whether the answer was cut at the row limit. ``format=csv|tsv`` is the SPARQL CSV/TSV of the
-same table (labels and citation columns included) as a download.
+same table (labels and citation columns included) as a download. A CONSTRUCT or DESCRIBE
+query answers ``{"graph": TURTLE, "triples": N, "ip4graph": ...}``, or Turtle with ``format=ttl``.
 
-Status codes: 400 a bad parameter (the message names it), a malformed or over-limit query, or
-a query that is not a SELECT or ASK; 404 an unknown named query or API route; 403 a refused
+Status codes: 400 a bad parameter (the message names it), a malformed or over-limit query;
+404 an unknown named query or API route; 403 a refused
 operation (SERVICE to a host not allowed).
 """
 
@@ -124,8 +125,8 @@ class Api:
                 return self.params(fields)
             if path == "/api/run":
                 return self.run(fields, base=base)
-        except guard.Refused:
-            raise
+        except guard.Refused as exc:
+            return _json_error(exc.status, exc.message)
         except Ip4GraphError as exc:
             status = 404 if isinstance(exc, QueryError) and exc.message.startswith("no named query") else 400
             return _json_error(status, str(exc))
@@ -248,8 +249,8 @@ class Api:
         from .app import Response
 
         fmt = fields.get("format", "json")
-        if fmt not in ("json", "csv", "tsv"):
-            raise ParameterError(f"format must be json, csv or tsv, not {fmt!r}")
+        if fmt not in ("json", "csv", "tsv", "ttl"):
+            raise ParameterError(f"format must be json, csv or tsv (ttl for a graph), not {fmt!r}")
         want_labels = _flag(fields.get("labels", "1"), "labels")
         want_cite = _flag(fields.get("cite"), "cite")
         lang = _lang(fields.get("lang"))
@@ -284,11 +285,25 @@ class Api:
                 bindings[key[1:]] = term
             view, source = View.ALL, "query"
         result, truncated = self._execute(text, bindings, view, base=base)
+        if result.graph is not None:
+            if fmt not in ("json", "ttl"):
+                raise ParameterError(f"a {result.kind} query answers a graph: ask for format=json or ttl, not {fmt!r}")
+            from ..results import OutputFormat
+
+            turtle = result.serialize(OutputFormat.TURTLE)
+            if fmt == "ttl":
+                return Response(200, turtle.encode("utf-8"), "text/turtle; charset=utf-8",
+                                {"Content-Disposition": f'attachment; filename="{name or source}.ttl"',
+                                 **({TRUNCATED: "true"} if truncated else {})})
+            return _json({"head": {}, "graph": turtle, "triples": len(result.graph),
+                          "ip4graph": {"name": name, "params": self._params_out(bindings, lang), "truncated": truncated}})
         if result.boolean is not None:
             if fmt != "json":
                 raise ParameterError("an ASK query answers yes or no: ask for format=json")
             return _json({"head": {}, "boolean": result.boolean,
                           "ip4graph": {"name": name, "params": self._params_out(bindings, lang)}})
+        if fmt == "ttl":
+            raise ParameterError("format=ttl is for CONSTRUCT and DESCRIBE queries: a table is json, csv or tsv")
         if want_cite:
             result = result.cite(kg.asserted, query=text, bindings=bindings, index=self.citation_index())
         citations = result.citations
@@ -328,18 +343,17 @@ class Api:
         prepared = graph.prepare_query(text, base=base + "/sparql")
         algebra = prepared.algebra
         spec = guard.check_query(algebra, allowed_services=cfg.allow_service)
-        if algebra.name not in ("SelectQuery", "AskQuery"):
-            raise QueryError("/api/run answers SELECT and ASK queries", hint="ask /sparql for a graph")
         cap = cfg.max_rows
-        if algebra.name == "SelectQuery" and algebra.get("p") is not None:
+        if algebra.name == "ConstructQuery" and not algebra.get("template"):
+            algebra["template"] = algebra["p"]["p"]["triples"]  # CONSTRUCT WHERE (as at /sparql)
+        if algebra.name != "AskQuery" and algebra.get("p") is not None:
             algebra["p"] = CompValue("Slice", p=algebra["p"], start=0, length=cap + 1)
         dataset = graph.select(spec) if spec else self.endpoint.kg.view(view)
         with guard.guarded():
             result = graph.run(dataset, prepared, bindings=bindings)
-        truncated = result.boolean is None and len(result.rows) > cap
-        if truncated:
-            result.rows = result.rows[:cap]
-        return result, truncated
+        from .app import _truncate
+
+        return result, _truncate(result, cap)
 
 
 TRUNCATED = "X-Ip4graph-Truncated"

@@ -371,7 +371,18 @@
   function render(data) {
     resultsBox.textContent = "";
     var info = data.ip4graph || {};
+    if (data.graph !== undefined) {
+      statusBox.textContent = data.triples + (data.triples === 1 ? " triple" : " triples") + (info.truncated ? " (cut at the row limit)" : "");
+      var csvHref = exportLink.getAttribute("href") || "";
+      exportLink.href = csvHref.replace("format=csv", "format=ttl");
+      exportLink.setAttribute("download", (info.name || "query") + ".ttl");
+      exportLink.textContent = "Export Turtle";
+      resultsBox.appendChild(el("pre", { "class": "ip4-graph" }, data.graph));
+      return;
+    }
+    exportLink.textContent = "Export CSV";
     if (data.boolean !== undefined) {
+      exportLink.hidden = true;
       statusBox.textContent = "";
       resultsBox.appendChild(el("p", { "class": "ip4-boolean" }, data.boolean ? "yes" : "no"));
       return;
