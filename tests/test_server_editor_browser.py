@@ -180,6 +180,15 @@ def test_editor_knows_the_prefixes_and_completes_terms(browser, url: str) -> Non
     japan = page.evaluate("""(() => { const a = Array.from(document.querySelectorAll('.yasr a.ip4-labelled'))
         .find(a => a.getAttribute('href') === '/id/japan'); return a && [a.textContent, a.getAttribute('title')]; })()""")
     assert japan == ["Japan", JAPAN]
+    # the labels toggle and the language apply to the editor's results too
+    page.locator("#ip4-lang").select_option("ja")
+    wait_for(page, "!!document.querySelector('.yasr a.ip4-labelled[href=\"/id/japan\"]') && "
+                   "document.querySelector('.yasr a[href=\"/id/japan\"]').textContent === '日本'")
+    page.locator("#ip4-labels").uncheck()
+    wait_for(page, "document.querySelector('.yasr a[href=\"/id/japan\"]').textContent === 'ip4d:japan'")
+    page.locator("#ip4-labels").check()
+    page.locator("#ip4-lang").select_option("en")
+    wait_for(page, "document.querySelector('.yasr a[href=\"/id/japan\"]').textContent === 'Japan'")
     table = page.locator(".yasr .dataTable").inner_text()
     assert "false" in table and "^^" not in table
     # completion of ip4: terms from the endpoint's own data

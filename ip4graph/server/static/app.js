@@ -517,29 +517,38 @@
   var labelCache = {};
   var waiting = [];
   var labelTimer = null;
+  function wantLabels() { return document.getElementById("ip4-labels").checked; }
   function askLabels() {
     labelTimer = null;
     var anchors = waiting;
     waiting = [];
+    var lang = document.getElementById("ip4-lang").value;
+    var show = function () {
+      anchors.forEach(function (a) {
+        var name = labelCache[lang + " " + a.getAttribute("title")];
+        if (!a.dataset.ip4Curie) { a.dataset.ip4Curie = a.textContent; }
+        if (name && wantLabels()) { a.textContent = name; a.classList.add("ip4-labelled"); }
+        else { a.textContent = a.dataset.ip4Curie; a.classList.remove("ip4-labelled"); }
+      });
+    };
     var missing = [];
     anchors.forEach(function (a) {
       var iri = a.getAttribute("title");
-      if (!(iri in labelCache) && missing.indexOf(iri) < 0) { missing.push(iri); }
+      if (!((lang + " " + iri) in labelCache) && missing.indexOf(iri) < 0) { missing.push(iri); }
     });
-    var done = function () {
-      anchors.forEach(function (a) {
-        var name = labelCache[a.getAttribute("title")];
-        if (name) { a.textContent = name; a.classList.add("ip4-labelled"); }
-      });
-    };
-    if (!missing.length) { done(); return; }
-    var params = new URLSearchParams({ lang: document.getElementById("ip4-lang").value });
+    if (!missing.length || !wantLabels()) { show(); return; }
+    var params = new URLSearchParams({ lang: lang });
     missing.slice(0, 500).forEach(function (iri) { params.append("iri", iri); });
     fetch("/api/labels?" + params.toString()).then(function (r) { return r.ok ? r.json() : {}; }).then(function (found) {
-      missing.forEach(function (iri) { labelCache[iri] = found[iri] || null; });
-      done();
+      missing.forEach(function (iri) { labelCache[lang + " " + iri] = found[iri] || null; });
+      show();
     }).catch(function () {});
   }
+  function relabel() {
+    document.querySelectorAll("#yasgui a[data-ip4-done][title]:not(.ip4-graph-link)").forEach(function (a) { waiting.push(a); });
+    if (!labelTimer) { labelTimer = setTimeout(askLabels, 0); }
+  }
+  ["ip4-labels", "ip4-lang"].forEach(function (id) { document.getElementById(id).addEventListener("change", relabel); });
   function localise(a) {
     if (a.dataset.ip4Done) { return; }
     var href = a.getAttribute("href") || "";
