@@ -443,8 +443,9 @@
   function boundHeader(x, values) {
     var names = Object.keys(values);
     if (!names.length) { return ""; }
-    return "# Bound by this tab's request, not by this text (change them in the form, then \u201cOpen in editor\u201d): " +
-      names.map(function (k) { return "?" + k + " = " + values[k]; }).join(", ") + "\n";
+    return "# Bound by this tab's request (not by this text): " +
+      names.map(function (k) { return "?" + k + " = " + values[k]; }).join(", ") + "\n" +
+      "# To change a value, edit the form above and press \u201cOpen in editor\u201d again.\n";
   }
   function argsFor(values) {
     // The request binds each value as $name: entities resolved by the form's picker are CURIEs;
