@@ -88,8 +88,9 @@ def test_editor_renders_runs_a_query_and_links_results(browser, url: str) -> Non
     assert "/id/japan" in hrefs
     graph_links = page.evaluate("Array.from(document.querySelectorAll('.yasr a.ip4-graph-link')).map(a => a.getAttribute('href'))")
     assert "/graph?focus=" + urllib.parse.quote("https://w3id.org/ip4graph/id/japan", safe="") in graph_links
-    # A named query from the list opens in a new tab with its default parameters bound.
+    # A named query from the list opens as a form; the form opens it in a new tab with its values bound.
     page.locator("button.ip4-example[data-name='ip4-members']").click()
+    page.locator("#ip4-open-editor").click()
     wait_for(page, "Object.keys(window.ip4Yasgui._tabs).length >= 2")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "server-ui.png"))

@@ -13,6 +13,8 @@ and ``…/claim/<slug>`` at ``/claim/<slug>``; any other IRI at ``/resource?iri=
     GET  /id/<slug>             an entity: HTML for browsers, Turtle / N-Triples / JSON-LD / RDF/XML
     GET  /graph?focus=<iri>     the interactive graph view around an entity (ip4graph.viz)
     GET  /status                counters (JSON)
+    GET  /api/complete, /api/labels, /api/params; GET|POST /api/run
+                                the editor's JSON API (see :mod:`ip4graph.server.api`)
 
 Status codes: 400 malformed request or query (with line and column) or a query over a
 limit (size, nesting depth, triple patterns: the limit is named), 401/403 update without a
@@ -151,7 +153,7 @@ class Endpoint:
     # ------------------------------------------------------------------ jobs (see workers.WorkerPool)
     def run_job(self, name: str, args: tuple) -> Response:
         """Answer one job: ``("query", (op, accept, base))``, ``("page", (path, query, accept, base))``,
-        ``("update", (op, base))``. Never raises: failures are responses."""
+        ``("update", (op, base))``, ``("api", (path, params, base))``. Never raises: failures are responses."""
         self._install_guard()
         try:
             if name == "query":
@@ -160,6 +162,9 @@ class Endpoint:
             if name == "page":
                 path, query, accept, base = args
                 return self.pages.route(path, query, accept=accept, base=base)
+            if name == "api":
+                path, params, base = args
+                return self.pages.api.route(path, params, base=base)
             if name == "update":
                 op, base = args
                 return self.sparql_update(op, base=base)

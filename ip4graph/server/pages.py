@@ -108,10 +108,14 @@ class Pages:
         self._lock = threading.Lock()
         self._projection: nx.MultiDiGraph | None = None
         self._static: dict[str, bytes] = {}
+        from .api import Api
+
+        self.api = Api(endpoint)
 
     def invalidate(self) -> None:
         with self._lock:
             self._projection = None
+        self.api.invalidate()
 
     # ------------------------------------------------------------------ routing
     def route(self, path: str, query: str, *, accept: str | None, base: str) -> "Response":
@@ -328,23 +332,18 @@ class Pages:
 
     # ------------------------------------------------------------------ UI
     def ui(self) -> "Response":
+        """The editor page: the named queries as forms (typed, bound parameters), their results with
+        labels and citations, and YASGUI for ad-hoc SPARQL. Every piece of data reaches the page as
+        JSON in a non-executed ``<script type="application/json">`` and is put into the DOM as text."""
+        from .api import LANGUAGES, query_form
         from .app import Response
 
         asserted = self.endpoint.graph.asserted
         examples = []
         for nq in load_catalog():
-            args = []
-            for p in nq.params:
-                if p.default is None:
-                    continue
-                try:
-                    term = p.convert(p.default, asserted)
-                except Ip4GraphError:
-                    continue
-                args.append({"name": "$" + p.name, "value": term.n3()})
-            examples.append({"name": nq.name, "title": nq.title, "question": nq.question,
-                             "kind": nq.kind, "query": with_prefixes(nq.text), "args": args,
-                             "required": [p.name for p in nq.params if p.default is None]})
+            form = query_form(nq, asserted)
+            form["query"] = with_prefixes(nq.text)
+            examples.append(form)
         cfg = self.endpoint.config
         limits = (f"time limit {cfg.timeout:g} s per query, at most {cfg.max_rows} rows"
                   + ("" if cfg.allow_update else "; read-only"))
@@ -353,6 +352,8 @@ class Pages:
             f'title="{_e(x["question"])}">{_e(x["title"])}</button></li>'
             for x in examples
         )
+        langs = "".join(f'<option value="{code}">{code}</option>' for code in LANGUAGES)
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
         body = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -366,12 +367,41 @@ class Pages:
 <body>
 <header><h1>ip4graph <small>SPARQL endpoint</small></h1>
 <p>NATO and the Indo-Pacific 4 as a knowledge graph. Endpoint: <code>/sparql</code> ({_e(limits)}).
-IRIs in results open their entity page, which links to the graph view.</p></header>
+Pick a named query, fill in its form and run it; or write SPARQL below (the prefixes
+<code>ip4:</code>, <code>ip4d:</code>, <code>rdfs:</code>&hellip; need no PREFIX line).</p></header>
 <div id="ip4-main">
-<nav id="ip4-examples-nav" aria-label="Example queries"><h2>Named queries</h2><ul>{items}</ul></nav>
+<nav id="ip4-examples-nav" aria-label="Named queries"><h2>Named queries</h2><ul>{items}</ul></nav>
+<div id="ip4-work">
+<section id="ip4-form-panel" aria-labelledby="ip4-form-title">
+<form id="ip4-form" autocomplete="off">
+<h2 id="ip4-form-title">Named query</h2>
+<p id="ip4-form-question"></p>
+<div id="ip4-fields"></div>
+<div class="ip4-actions">
+<button type="submit" id="ip4-run">Run</button>
+<button type="button" id="ip4-open-editor" title="open the query text in the SPARQL editor below, with these values bound">Open in editor</button>
+</div>
+</form>
+</section>
+<section id="ip4-results-panel" aria-label="Results">
+<div id="ip4-results-bar">
+<label><input type="checkbox" id="ip4-labels" checked> labels</label>
+<label><input type="checkbox" id="ip4-cite"> cite sources</label>
+<label>language <select id="ip4-lang">{langs}</select></label>
+<a id="ip4-export" href="#" download hidden>Export CSV</a>
+<span id="ip4-status" role="status"></span>
+</div>
+<div id="ip4-results"></div>
+</section>
+<section id="ip4-editor" aria-label="SPARQL editor">
+<div class="ip4-editor-bar"><h2>SPARQL editor</h2>
+<button type="button" id="ip4-run-editor" title="run the editor's query here, with the labels and citations chosen above">Run with labels and citations</button></div>
 <div id="yasgui"></div>
+</section>
+</div>
 </div>
 <script type="application/json" id="ip4-examples">{viz.embed_json(examples)}</script>
+<script type="application/json" id="ip4-prefixes">{viz.embed_json(prefixes)}</script>
 <script src="/assets/yasgui/yasgui.min.js"></script>
 <script src="/ui/app.js"></script>
 </body>

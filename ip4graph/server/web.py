@@ -430,6 +430,48 @@ async def page(request: Request) -> HTTPResponse:
     return _to_http(resp)
 
 
+async def api(request: Request) -> HTTPResponse:
+    """``/api/*`` (see :mod:`ip4graph.server.api`): GET, or POST with a form body; ad-hoc SPARQL
+    passes :func:`~ip4graph.sparqllimits.check_limits` here, before any worker runs it."""
+    from urllib.parse import parse_qsl
+
+    state: State = request.app.state.ip4
+    cfg = state.config
+    body = b""
+    if request.method == "POST":
+        if (request.headers.get("content-type") or "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+            return _to_http(Response.text(415, "send the fields as application/x-www-form-urlencoded"), close=True)
+        try:
+            with anyio.fail_after(BODY_TIMEOUT):
+                got = await _read_body(request, cfg.max_body)
+        except ClientDisconnect:
+            return HTTPResponse(status_code=400)
+        except TimeoutError:
+            return _to_http(Response.text(408, f"the request body did not arrive within {BODY_TIMEOUT:g} s"), close=True)
+        if got is None:
+            return _to_http(Response.text(413, f"request body larger than {cfg.max_body} bytes"), close=True)
+        body = got
+    try:
+        params = parse_qsl(request.url.query, keep_blank_values=True, errors="strict")
+        params += parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return _to_http(Response.text(400, "the request is not valid UTF-8"), close=True)
+    if len(params) > 600:
+        return _to_http(Response.text(400, "too many fields in the request"), close=True)
+    for key, value in params:
+        if key == "query":
+            try:
+                check_limits(value, max_bytes=cfg.max_query_bytes, max_depth=cfg.max_depth,
+                             max_patterns=cfg.max_patterns, source="query")
+            except QueryLimitError as exc:
+                state.count("limited")
+                return _to_http(_limit_response(exc))
+    path = request.url.path
+    counter = "queries" if path == "/api/run" else "pages"
+    resp = await _in_worker(state, "api", (path, tuple(params), _base(request)), counter=counter, client=_client(request))
+    return _to_http(resp)
+
+
 async def not_allowed(request: Request) -> HTTPResponse:
     return _to_http(Response.text(405, "method not allowed", Allow="GET, HEAD, POST, OPTIONS"), close=True)
 
@@ -439,6 +481,7 @@ ROUTES = [
     Route("/sparql", not_allowed, methods=["PUT", "DELETE", "PATCH"]),
     Route("/status", status, methods=["GET", "HEAD"]),
     *[Route(p, static, methods=["GET", "HEAD"]) for p in pages.STATIC],
+    Route("/api/{name}", api, methods=["GET", "HEAD", "POST"]),
     Route("/{path:path}", page, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
 ]
 
