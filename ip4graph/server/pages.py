@@ -363,8 +363,10 @@ class Pages:
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/yasgui/yasgui.min.css">
 <link rel="stylesheet" href="/ui/app.css">
+<link rel="stylesheet" href="/ui/nav.css">
 </head>
 <body>
+{viz.site_nav("/")}
 <header><h1>ip4graph <small>SPARQL endpoint</small></h1>
 <p>NATO and the Indo-Pacific 4 as a knowledge graph. Endpoint: <code>/sparql</code> ({_e(limits)}).
 Pick a named query, fill in its form and run it; or write SPARQL below (the prefixes
