@@ -142,7 +142,7 @@ def normalise_text(text: str) -> str:
         raise ParameterError(f"search text must be a string, not {type(text).__name__}")
     cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
     if not cleaned:
-        raise ParameterError("nothing to search for: the text is empty", hint='give a word, e.g. ip4graph search "Japan"')
+        raise ParameterError("nothing to search for: the text is empty", hint='give a word or a name, e.g. "Japan"')
     if len(cleaned) > MAX_TEXT:
         raise ParameterError(f"the search text is {len(cleaned)} characters long; at most {MAX_TEXT}",
                              hint="search for a shorter phrase")
