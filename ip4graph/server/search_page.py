@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .app import Response
 
 MAX_LIMIT = 200
+#: Characters of a quote shown either side of the match (a quote is one sentence at most).
+QUOTE_CONTEXT = 240
 
 
 def wants_json(accept: str | None, fmt: str | None) -> bool:
@@ -77,10 +79,10 @@ def search_response(kg: "KnowledgeGraph", query: str, *, accept: str | None) -> 
                     {"Vary": "Accept", "Content-Security-Policy": PAGE_CSP})
 
 
-def _marked(hit: SearchHit) -> str:
+def _marked(hit: SearchHit, context: int = 80) -> str:
     from .pages import _e
 
-    snip = hit.snippet()
+    snip = hit.snippet(context)
     return f"{_e(snip.before)}<mark>{_e(snip.match)}</mark>{_e(snip.after)}"
 
 
@@ -128,19 +130,18 @@ def search_html(text: str | None, hits: list[SearchHit], *, lang: str | None, ki
             parts.append('<h2>Names</h2><table class="hits names"><tr><th>name</th><th>type</th><th>id</th>'
                          f'<th>matched</th><th>match</th></tr>{"".join(rows)}</table>')
         if quotes:
-            rows = []
+            items = []
             for h in quotes:
                 c = h.claim
                 assert c is not None
-                source = _entity_link(c.document, c.document_name) if c.document is not None else ""
-                para = f" ¶{c.paragraph}" if c.paragraph is not None else ""
+                source = _entity_link(c.document, c.document_name) if c.document is not None else "no source"
+                para = f", ¶{c.paragraph}" if c.paragraph is not None else ""
                 about = ", ".join(_entity_link(m.iri, m.name) for m in c.mentions)
-                rows.append(f"<tr><td><q>{_marked(h)}</q>"
-                            + (f'<div class="about">about: {about}</div>' if about else "")
-                            + f"</td><td>{source}{_e(para)}</td><td>{_e(c.certainty_name)}</td>"
-                            f"<td>{_entity_link(h.iri, h.curie)}</td></tr>")
-            parts.append('<h2>Quotes</h2><table class="hits quotes"><tr><th>quote</th><th>source</th>'
-                         f'<th>certainty</th><th>claim</th></tr>{"".join(rows)}</table>')
+                items.append(f"<li><q>{_marked(h, QUOTE_CONTEXT)}</q>"
+                             f'<div class="source">{source}{_e(para)} · {_e(c.certainty_name)} · '
+                             f"claim {_entity_link(h.iri, h.curie)}</div>"
+                             + (f'<div class="about">about: {about}</div>' if about else "") + "</li>")
+            parts.append(f'<h2>Quotes</h2><ol class="hits quotes">{"".join(items)}</ol>')
         if not hits:
             parts.append("<p>Nothing found. Try fewer letters, another language, or "
                          f'<a href="/search?{_e(urlencode({"q": text, "kind": "comment"}))}">'
