@@ -323,3 +323,24 @@ def test_memory_and_oxigraph_agree_on_the_shipped_data(kg: KnowledgeGraph) -> No
     for text in ("Japan", "corée", "일본", "flourish"):
         ox = [h.to_dict() for h in search(kg, text, limit=None)]
         assert ox and [h.to_dict() for h in search(memory, text, limit=None)] == ox, text
+
+
+def test_japanese_and_korean_columns_line_up() -> None:
+    from ip4graph.commands.search import _width
+
+    code, out, _ = _cli("일본", "--lang", "ko", "--limit", "3")
+    assert code == 0
+    header, rule, *rows = out.splitlines()[:-1]
+    starts = [m.start() for m in re.finditer(r"-+", rule)]
+    curie_col = starts[1]
+    for row in rows:
+        # the CURIE starts in the same terminal column on every row (Korean characters are two wide)
+        before = row[: row.index("ip4d:")]
+        assert _width(before) == curie_col, row
+
+
+def test_the_docs_show_real_output() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "search.md").read_text(encoding="utf-8")
+    for args in (["corée", "--limit", "2"], ["일본", "--lang", "ko", "--limit", "1"]):
+        code, out, _ = _cli(*args)
+        assert code == 0 and out.strip() in doc, args

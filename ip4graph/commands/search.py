@@ -93,11 +93,22 @@ def delimited(hits: list, sep: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Japanese and Korean characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    out = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(header)).rstrip(),
+    widths = [max(_width(h), *(_width(r[i]) for r in rows)) if rows else _width(h) for i, h in enumerate(header)]
+    out = ["  ".join(_pad(h, widths[i]) for i, h in enumerate(header)).rstrip(),
            "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
+    out += ["  ".join(_pad(c, widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
     return out
 
 
