@@ -20,7 +20,7 @@ from ip4graph.errors import ParameterError
 from ip4graph.kg import KnowledgeGraph
 from ip4graph.namespaces import IP4D
 from ip4graph.reasoning import Reasoning
-from ip4graph.search import ACCENTS, Match, SearchKind, classify, fold, search, text_query
+from ip4graph.search import ACCENTS, Match, SearchKind, classify, fold, search
 
 JAPAN = IP4D["japan"]
 #: Every accented letter the search folds, in upper case where that is one letter.
@@ -344,3 +344,11 @@ def test_the_docs_show_real_output() -> None:
     for args in (["corée", "--limit", "2"], ["일본", "--lang", "ko", "--limit", "1"]):
         code, out, _ = _cli(*args)
         assert code == 0 and out.strip() in doc, args
+
+
+def test_doctests() -> None:
+    import doctest
+
+    import ip4graph.search
+
+    assert doctest.testmod(ip4graph.search).failed == 0
