@@ -21,8 +21,8 @@ Ranking (the ``score`` of a hit; lower is better)::
 
 so an entity's own name beats an alias, and a label beats a quote of the same match class
 (a quote where the text starts a word, 4, comes after every label containing it, 3.5 at most).
-Ties go to the shorter matched text (the closer match), then to the name, then to the IRI;
-quotes of equal score keep reading order (document, paragraph). An entity is one hit, for
+Ties go to the shorter matched text (the closer match), then to the matched text, then to the
+IRI; quotes of equal score keep reading order (document, then paragraph number). An entity is one hit, for
 its best-matching name.
 
 >>> from ip4graph.kg import KnowledgeGraph
@@ -78,7 +78,6 @@ class Match(str, Enum):
 DEFAULT_KINDS = (SearchKind.LABEL, SearchKind.QUOTE)
 MATCH_SCORE = {Match.EXACT: 0.0, Match.PREFIX: 1.0, Match.WORD: 2.0, Match.SUBSTRING: 3.0}
 PROPERTY_SCORE = {RDFS.label: 0.0, SKOS.prefLabel: 0.0, SKOS.altLabel: 0.5, IP4.quote: 2.0, RDFS.comment: 2.5}
-_KIND_ORDER = {SearchKind.LABEL: 0, SearchKind.COMMENT: 1, SearchKind.QUOTE: 2}
 _PROPERTIES = {
     SearchKind.LABEL: (RDFS.label, SKOS.prefLabel, SKOS.altLabel),
     SearchKind.QUOTE: (IP4.quote,),
@@ -375,6 +374,8 @@ def search(kg: "KnowledgeGraph", text: str, *, lang: str | None = None,
     needle = normalise_text(text)
     if lang is not None and lang not in LANGUAGES:
         raise ParameterError(f"unknown language {lang!r}", hint="one of " + ", ".join(LANGUAGES))
+    if isinstance(kinds, str):  # one kind (a SearchKind is a str too)
+        kinds = [kinds]
     try:
         chosen = tuple(dict.fromkeys(SearchKind(k) for k in kinds))
     except ValueError as exc:

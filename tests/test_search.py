@@ -352,3 +352,9 @@ def test_doctests() -> None:
     import ip4graph.search
 
     assert doctest.testmod(ip4graph.search).failed == 0
+
+
+def test_one_kind_may_be_given_alone(small: dict[str, KnowledgeGraph]) -> None:
+    kg = small["oxigraph"]
+    assert [h.kind for h in search(kg, "zeta", kinds="quote")] == [SearchKind.QUOTE]
+    assert {h.kind for h in search(kg, "zeta", kinds=SearchKind.LABEL)} == {SearchKind.LABEL}
