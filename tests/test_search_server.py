@@ -55,6 +55,17 @@ def test_search_page_lists_names_and_quotes_with_links(url: str, sample: Dataset
         assert f'<a href="/claim/{slug}"' in body
     assert body.count("<mark>Japan</mark>") >= len(quoted) + 1  # the name and every quote
     assert "<script" not in body  # the page needs no script (the CSP allows none)
+    link = '<a href="/search?q=Japan&amp;format=json" type="application/json">JSON</a>'
+    assert link in body
+    status, headers, _ = http(url, path="/search?q=Japan&format=json")
+    assert status == 200 and headers["content-type"].startswith("application/json")
+
+
+def test_a_full_page_says_there_may_be_more(url: str) -> None:
+    _, _, body = get(url, {"q": "a", "limit": "2"})
+    assert "2 hits" in body and "the first 2" in body
+    _, _, body = get(url, {"q": "Japan", "limit": "200"})
+    assert "the first" not in body
 
 
 def test_json_by_format_or_accept(url: str, sample: Dataset) -> None:

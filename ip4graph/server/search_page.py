@@ -74,7 +74,7 @@ def search_response(kg: "KnowledgeGraph", query: str, *, accept: str | None) -> 
             body = {"q": text, "error": error}
         return Response(status, json.dumps(body, ensure_ascii=False).encode("utf-8"),
                         "application/json; charset=utf-8", {"Vary": "Accept", "Access-Control-Allow-Origin": "*"})
-    page = search_html(text, hits, lang=lang, kinds=kinds, error=error)
+    page = search_html(text, hits, lang=lang, kinds=kinds, error=error, limit=limit, query=query)
     return Response(status, page.encode("utf-8"), "text/html; charset=utf-8",
                     {"Vary": "Accept", "Content-Security-Policy": PAGE_CSP})
 
@@ -93,7 +93,7 @@ def _entity_link(iri, name: str) -> str:  # noqa: ANN001 - an rdflib URIRef
 
 
 def search_html(text: str | None, hits: list[SearchHit], *, lang: str | None, kinds: list[str],
-                error: str | None = None) -> str:
+                error: str | None = None, limit: int = 50, query: str = "") -> str:
     """The page: a search form, then the names found and the quotes found (each with its claim)."""
     from .pages import _e, _layout
 
@@ -119,7 +119,12 @@ def search_html(text: str | None, hits: list[SearchHit], *, lang: str | None, ki
         names = [h for h in hits if h.claim is None]
         quotes = [h for h in hits if h.claim is not None]
         n = len(hits)
-        parts.append(f'<p class="count">{n} hit{"s" if n != 1 else ""} for <q>{_e(text)}</q></p>')
+        more = f" (the first {n}: more with <code>&amp;limit=</code>)" if n >= limit else ""
+        pairs = [(k, value) for k, values in parse_qs(query, keep_blank_values=True).items() if k != "format"
+                 for value in values]
+        json_link = "/search?" + urlencode([*pairs, ("format", "json")])
+        parts.append(f'<p class="count">{n} hit{"s" if n != 1 else ""} for <q>{_e(text)}</q>{more} · '
+                     f'<a href="{_e(json_link)}" type="application/json">JSON</a></p>')
         if names:
             rows = []
             for h in names:
