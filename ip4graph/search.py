@@ -167,20 +167,24 @@ _ACCENTED = "[\u00C0-\u024F]"
 
 
 @functools.lru_cache(maxsize=None)
-def text_query(properties: tuple[URIRef, ...]) -> str:
+def text_query(properties: tuple[URIRef, ...], *, accents: bool = True) -> str:
     """The SPARQL that finds the literals of ``properties`` containing ``?needle`` (folded).
 
-    ``?needle`` is not in the text: it is bound by the caller. Literals without an accented
-    Latin letter are only lower-cased; the others go through the folding chain.
+    ``?needle`` is not in the text: it is bound by the caller. Every literal is lower-cased
+    and compared; with ``accents``, those holding an accented Latin letter are also folded
+    (a second branch: a literal may come back twice). A needle with no letter that an accent
+    folds to (``日本``, ``9/11``) cannot match an accented letter, so it needs no folding.
     """
-    steps, folded = _fold_steps("text")
     values = " ".join(p.n3() for p in properties)
     pattern = f"VALUES ?p {{ {values} }} ?s ?p ?text . FILTER(isIRI(?s) && isLiteral(?text))"
-    return f"""SELECT ?s ?p ?text WHERE {{
-  {{ SELECT ?s ?p ?text ?key WHERE {{
+    plain = f"""{{ SELECT ?s ?p ?text ?key WHERE {{
       {pattern}
-      FILTER(!REGEX(STR(?text), "{_ACCENTED}"))
-      BIND(LCASE(STR(?text)) AS ?key) }} }}
+      BIND(LCASE(STR(?text)) AS ?key) }} }}"""
+    if not accents:
+        return f"SELECT ?s ?p ?text WHERE {{\n  {plain}\n  FILTER(CONTAINS(?key, ?needle))\n}}"
+    steps, folded = _fold_steps("text")
+    return f"""SELECT ?s ?p ?text WHERE {{
+  {plain}
   UNION
   {{ SELECT ?s ?p ?text ?key WHERE {{
       {{ SELECT ?s ?p ?text WHERE {{ {pattern} FILTER(REGEX(STR(?text), "{_ACCENTED}")) }} }}
@@ -188,6 +192,9 @@ def text_query(properties: tuple[URIRef, ...]) -> str:
       BIND({folded} AS ?key) }} }}
   FILTER(CONTAINS(?key, ?needle))
 }}"""
+
+
+_BASES = frozenset(ACCENTS.values())
 
 
 _CLAIMS_QUERY = """SELECT ?claim ?doc ?para ?n ?certainty WHERE {{
@@ -386,7 +393,8 @@ def search(kg: "KnowledgeGraph", text: str, *, lang: str | None = None,
         raise ParameterError(f"limit must be a whole number >= 1, not {limit!r}")
 
     properties = tuple(p for k in chosen for p in _PROPERTIES[k])
-    rows = kg.run(text_query(properties), bindings={"needle": Literal(needle)}, source="search").rows
+    query = text_query(properties, accents=not _BASES.isdisjoint(needle))
+    rows = kg.run(query, bindings={"needle": Literal(needle)}, source="search").rows
 
     # the best value of each subject (an entity is one hit; a claim one hit per quote)
     best: dict[tuple[Node, bool], tuple[tuple[Any, ...], URIRef, Literal, Match, tuple[int, int] | None]] = {}
@@ -471,21 +479,22 @@ def _claim_contexts(kg: "KnowledgeGraph", claims: list[Node], lang: str) -> dict
     terms: set[Node] = {e for es in mentions.values() for e in es}
     for slot in info.values():
         terms |= {v for k, v in slot.items() if k in ("doc", "certainty")}
-    names = _label_source(kg, terms)
+    source = _label_source(kg, terms)
+    names = {t: label(source, t, lang=lang) for t in terms}
     out = {}
     for claim in claims:
         slot = info.get(claim, {})
         doc, certainty, para, n = slot.get("doc"), slot.get("certainty"), slot.get("para"), slot.get("n")
-        mentioned = tuple(sorted((Mention(e, label(names, e, lang=lang), curie(None, e))  # type: ignore[arg-type]
+        mentioned = tuple(sorted((Mention(e, names[e], curie(None, e))  # type: ignore[arg-type]
                                   for e in mentions.get(claim, set()) if isinstance(e, URIRef)),
                                  key=lambda m: (m.name.casefold(), str(m.iri))))
         out[claim] = ClaimContext(
             document=doc if isinstance(doc, URIRef) else None,
-            document_name=label(names, doc, lang=lang) if doc is not None else "",
+            document_name=names[doc] if doc is not None else "",
             paragraph=int(n.toPython()) if isinstance(n, Literal) else None,
             paragraph_iri=para if isinstance(para, URIRef) else None,
             certainty=certainty if isinstance(certainty, URIRef) else None,
-            certainty_name=label(names, certainty, lang=lang) if certainty is not None else "",
+            certainty_name=names[certainty] if certainty is not None else "",
             mentions=mentioned,
         )
     return out

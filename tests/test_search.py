@@ -358,3 +358,15 @@ def test_one_kind_may_be_given_alone(small: dict[str, KnowledgeGraph]) -> None:
     kg = small["oxigraph"]
     assert [h.kind for h in search(kg, "zeta", kinds="quote")] == [SearchKind.QUOTE]
     assert {h.kind for h in search(kg, "zeta", kinds=SearchKind.LABEL)} == {SearchKind.LABEL}
+
+
+def test_a_text_without_accentable_letters_skips_folding_and_finds_the_same(kg: KnowledgeGraph) -> None:
+    from rdflib.namespace import RDFS, SKOS
+
+    from ip4graph.namespaces import IP4
+    from ip4graph.search import text_query
+
+    props = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, IP4.quote)
+    for needle in ("日本", "일본", "9/11", "ip4"):
+        rows = [kg.run(text_query(props, accents=a), bindings={"needle": Literal(needle)}).rows for a in (True, False)]
+        assert rows[0] and sorted(set(map(tuple, rows[0]))) == sorted(set(map(tuple, rows[1]))), needle
