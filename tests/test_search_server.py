@@ -199,3 +199,17 @@ def test_xss_probes_do_not_run_in_chromium(browser, url: str) -> None:  # noqa: 
         assert page.evaluate("window.__pwned === undefined")
         assert page.locator("img").count() == 0
         assert log["dialogs"] == [] and log["errors"] == [] and log["external"] == [], (q, log)
+
+
+def test_a_failing_store_is_a_500_not_a_400(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ip4graph.errors import QueryError
+    from ip4graph.server import search_page
+
+    def broken(*args: object, **kwargs: object) -> list:
+        raise QueryError("the store went away")
+
+    monkeypatch.setattr(search_page, "search", broken)
+    resp = search_page.search_response(None, "q=Japan", accept="text/html")  # type: ignore[arg-type]
+    assert resp.status == 500 and b"the store went away" in resp.body
+    resp = search_page.search_response(None, "q=Japan&format=json", accept=None)  # type: ignore[arg-type]
+    assert resp.status == 500 and "went away" in json.loads(resp.body)["error"]

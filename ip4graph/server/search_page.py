@@ -13,7 +13,7 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
 
-from ..errors import Ip4GraphError
+from ..errors import Ip4GraphError, ParameterError
 from ..search import DEFAULT_KINDS, LANGUAGES, SearchHit, SearchKind, search
 from .protocol import parse_accept
 
@@ -56,6 +56,7 @@ def search_response(kg: "KnowledgeGraph", query: str, *, accept: str | None) -> 
     kinds = params.get("kind") or [k.value for k in DEFAULT_KINDS]
     hits: list[SearchHit] = []
     error = None
+    status = 200
     try:
         limit = int(first.get("limit", "50"))
     except ValueError:
@@ -65,9 +66,12 @@ def search_response(kg: "KnowledgeGraph", query: str, *, accept: str | None) -> 
     elif text is not None:
         try:
             hits = search(kg, text, lang=lang, kinds=kinds, limit=limit)
-        except Ip4GraphError as exc:
-            error = exc.message + (f" ({exc.hint})" if exc.hint else "")
-    status = 400 if error else 200
+        except ParameterError as exc:  # what was asked for: 400
+            error, status = exc.message + (f" ({exc.hint})" if exc.hint else ""), 400
+        except Ip4GraphError as exc:  # the store failed or timed out: 500
+            error, status = f"the search failed: {exc.message}", 500
+    if error and status == 200:
+        status = 400
     if as_json:
         body = {"q": text, "lang": lang, "kinds": kinds, "hits": [h.to_dict() for h in hits]}
         if error:
