@@ -152,8 +152,8 @@ def test_hits_are_ranked_by_score(kg: KnowledgeGraph) -> None:
     assert len(search(kg, "Japan", limit=3)) == 3
 
 
-def test_search_is_fast_on_the_compiled_store(kg: KnowledgeGraph) -> None:
-    """Not a timed assertion (bench/commands.py prints timings): the work is a few queries."""
+def test_a_search_is_a_few_queries(kg: KnowledgeGraph) -> None:
+    """Not a timed assertion (bench/search.py prints timings): one text query and at most three for details."""
     calls = []
     real = kg.run
 
