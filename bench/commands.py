@@ -56,6 +56,7 @@ def main() -> None:
             ("ip4graph query agreements-between -p a=NATO -p b=Japan",
              [ip4, "query", "agreements-between", "-p", "a=NATO", "-p", "b=Japan"], "target <= 3x baseline"),
             ("ip4graph why IP4 ip4:hasMember Japan", [ip4, "why", "IP4", "ip4:hasMember", "Japan"], ""),
+            ("ip4graph search Japan", [ip4, "search", "Japan"], "names and quotes (in process: < 100 ms warm)"),
             ("ip4graph --backend memory query agreements-between ...",
              [ip4, "--backend", "memory", "query", "agreements-between", "-p", "a=NATO", "-p", "b=Japan"],
              "the rdflib reference path"),

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "ip4graph.commands.backend",
     "ip4graph.commands.serve",
     "ip4graph.commands.curation",
+    "ip4graph.commands.search",
 ]
 
 #: Which module defines each command, so that running one imports only what it needs
@@ -32,6 +33,7 @@ COMMAND_HOMES = {
     "links": "ip4graph.commands.linked", "enrich": "ip4graph.commands.linked",
     "load": "ip4graph.commands.backend", "generate": "ip4graph.commands.backend",
     "serve": "ip4graph.commands.serve",
+    "search": "ip4graph.commands.search",
 }
 
 BACKEND_CHOICES = ("oxigraph", "memory", "sparql")

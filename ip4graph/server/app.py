@@ -12,6 +12,7 @@ and ``…/claim/<slug>`` at ``/claim/<slug>``; any other IRI at ``/resource?iri=
     GET  /                      the SPARQL editor (vendored YASGUI) with the named queries as examples
     GET  /id/<slug>             an entity: HTML for browsers, Turtle / N-Triples / JSON-LD / RDF/XML
     GET  /graph?focus=<iri>     the interactive graph view around an entity (ip4graph.viz)
+    GET  /search?q=<text>       names and quotes containing a text (HTML, or JSON with ?format=json)
     GET  /status                counters (JSON)
     GET  /api/complete, /api/labels, /api/params; GET|POST /api/run
                                 the editor's JSON API (see :mod:`ip4graph.server.api`)

@@ -130,6 +130,10 @@ class Pages:
             import json
 
             return Response(200, json.dumps(self.endpoint.status()).encode(), "application/json")
+        if path == "/search":
+            from .search_page import search_response
+
+            return search_response(self.endpoint.kg, query, accept=accept)
         if path == "/graph":
             return self.graph_view(params.get("focus"), params.get("depth", "1"), params.get("scope", "auto"))
         if path == "/timeline":
