@@ -174,16 +174,16 @@ def _open(browser, base: str, path: str):  # noqa: ANN001, ANN202
 def test_search_page_in_chromium(browser, shipped_url: str) -> None:  # noqa: ANN001
     page, log = _open(browser, shipped_url, "/search?q=Japan")
     assert page.locator("h1").inner_text() == "Search"
-    assert page.locator("input[name=q]").input_value() == "Japan"
+    assert page.locator("main input[name=q]").input_value() == "Japan"
     marks = page.locator("mark")
     assert marks.count() > 3 and {m.lower() for m in marks.all_inner_texts()} == {"japan"}
     assert page.locator("ol.quotes li").count() > 1
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
     # the form searches again, then the first name leads to its entity page
-    page.fill("input[name=q]", "일본")
-    page.click("form.search button[type=submit]")
-    page.wait_for_url("**/search?q=*")
+    page.fill("main input[name=q]", "일본")
+    page.click("main form.search button[type=submit]")
+    page.wait_for_url(lambda u: "q=%EC%9D%BC%EB%B3%B8" in u)
     assert page.locator("table.names a").first.get_attribute("href") == "/id/japan"
     page.locator("table.names a").first.click()
     page.wait_for_url("**/id/japan")
