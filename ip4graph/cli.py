@@ -107,7 +107,7 @@ def main(ctx: click.Context, data: tuple[Path, ...], add: tuple[Path, ...], onto
       ip4graph build                 # load, reason, validate, report
       ip4graph validate --format table
       ip4graph --backend memory query ip4-members
-      ip4graph --progress generate -n 5000 -o build/gen-5k.trig
+      ip4graph --progress generate -n 5000 --seed 1 -o build/gen-5k.trig
     """
     from .reasoning import Reasoning
 

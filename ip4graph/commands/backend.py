@@ -41,7 +41,7 @@ def load_cmd(state: State, backend: str | None, path: Path | None, endpoint: str
     \b
     Example:
       ip4graph load --backend oxigraph --path build/oxigraph
-      ip4graph --data big.trig load --backend oxigraph --path build/big --reasoner reasonable
+      ip4graph --data build/gen-5k.trig load --backend oxigraph --path build/gen-5k --reasoner reasonable
       ip4graph load --backend sparql --endpoint http://127.0.0.1:8890/sparql \\
           --update-endpoint http://127.0.0.1:8890/sparql-auth --user dba --dialect virtuoso
     """
@@ -109,8 +109,8 @@ def generate_cmd(state: State, triples: int, seed: int, out: Path) -> None:
 
     \b
     Example:
-      ip4graph generate --triples 100000 --seed 1 -o build/gen-100k.trig
-      ip4graph --data build/gen-100k.trig query ip4-members
+      ip4graph generate --triples 5000 --seed 1 -o build/gen-5k.trig
+      ip4graph --data build/gen-5k.trig query ip4-members
     """
     from ..generate import write_generated
 

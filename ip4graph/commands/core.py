@@ -108,7 +108,7 @@ def build_cmd(state: State, out_dir: Path, sources: Path | None, allow_invalid: 
     \b
     Example:
       ip4graph build
-      ip4graph build -o /tmp/out
+      ip4graph build -o site
       ip4graph --add data/claims-mine.trig build --sources ~/texts
     """
     import hashlib
