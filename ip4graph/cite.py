@@ -184,6 +184,8 @@ class CitationIndex:
         self.holding: dict[BNode, set[URIRef]] = defaultdict(set)
         #: claim -> the document it was quoted from
         self.documents: dict[URIRef, Node] = {}
+        #: the documents claims were quoted from
+        self.sources: set[Node] = set()
         #: property -> the properties whose triples also state it (itself, sub-properties, inverses)
         self.implied_by: dict[Node, set[Node]] = {}
         self.citations: dict[URIRef, Citation] = {}
@@ -297,6 +299,7 @@ class CitationIndex:
                 self.quotes[str(text)].add(claim)
             if doc is not None:
                 self.documents[claim] = doc
+                self.sources.add(doc)
             number = dataset.value(para, IP4.paragraphNumber) if para is not None else None
             url = next((str(u) for p in _URL_PREDICATES for u in dataset.objects(doc, p)), None) if doc else None
             self.citations[claim] = Citation(
@@ -365,7 +368,7 @@ class CitationIndex:
         quoted = {c for v in literals if v.datatype is None for c in self.quotes.get(str(v), ())}
         if quoted:  # the row shows the quote of these claims: they are its source
             return self._ordered((found & quoted) or quoted)
-        documents = {v for v in own_iris if v in self._all_documents()}
+        documents = {v for v in own_iris if v in self.sources}
         from_them = {c for c in found if self.documents.get(c) in documents}
         return self._ordered(from_them or found)
 
@@ -375,16 +378,10 @@ class CitationIndex:
             out |= self.implied_by.get(p, {p})
         return out
 
-    def _all_documents(self) -> set[Node]:
-        cached = getattr(self, "_documents_cache", None)
-        if cached is None:
-            cached = set(self.documents.values())
-            self._documents_cache = cached
-        return cached
-
     def _literal_claims(self, anchors: Iterable[Node], literals: Sequence[Literal], *, around: set[Node]) -> set[URIRef]:
-        """Claims giving a literal of the row: to one of ``anchors``; quoting it; or, for a date or
-        a text, the only claim stating it, when that claim mentions something in ``around``."""
+        """Claims giving a literal of the row to one of ``anchors`` (or to a relationship one is in);
+        and, for a date or a text, the only claim stating it, when that claim mentions something in
+        ``around``."""
         found: set[URIRef] = set()
         for lit in literals:
             for anchor in anchors:
