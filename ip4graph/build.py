@@ -23,11 +23,15 @@ from .export import ExportFormat, serialize, with_inferences
 from .fileio import write_atomic
 from .kg import KnowledgeGraph
 from .network import project
+from .progress import Progress, Steps
 from .results import OutputFormat
 from .stats import Stats, compute_stats
 from .validation import ReportFormat, ValidationReport, validate
 from .viz import render_html
 
+
+#: The steps :func:`build` reports (stage ``build``), in order.
+BUILD_STEPS = ("validate", "statistics", "ip4graph.trig", "void.ttl", "graph.html", "timeline.html", "report.md")
 
 #: At most this many rows of each answer in report.md (at 1M triples a listing returns 25k rows).
 REPORT_ROWS = 1000
@@ -53,22 +57,31 @@ def build(
     files: Sequence[Path] | None = None,
     sources: Path | None = None,
     allow_invalid: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Validate ``kg`` and write the reasoned dataset, graph page, description and query report to ``out_dir``.
 
     A dataset that does not conform is not written (``refused``) unless ``allow_invalid``;
-    ``files`` (the data files) let the validation report name file and line.
+    ``files`` (the data files) let the validation report name file and line. ``progress``
+    (:mod:`ip4graph.progress`) gets stage ``build`` events, one step per output
+    (``detail`` names it), and stage ``queries`` events, one per named query.
     """
     out = Path(out_dir)
+    catalog = load_catalog()
+    steps = Steps(progress, "build", len(BUILD_STEPS))
     full = with_inferences(kg.asserted, kg.inferred)
     report = validate(kg.asserted, files=files, sources=sources)
+    steps.advance(detail="validate")
     stats = compute_stats(full)
+    steps.advance(detail="statistics")
     if not report.conforms and not allow_invalid:
         return BuildResult(report=report, stats=stats, refused=True)
     outputs: dict[str, Path] = {}
     outputs["dataset"] = write_atomic(out / "ip4graph.trig", serialize(full, ExportFormat.TRIG))
+    steps.advance(detail="ip4graph.trig")
     outputs["validation"] = write_atomic(out / "validation.txt", report.text(ReportFormat.HUMAN) + "\n")
     outputs["description"] = write_atomic(out / "void.ttl", describe(kg.asserted).serialize(format="turtle"))
+    steps.advance(detail="void.ttl")
     graph = project(kg.asserted)
     page = render_html(
         graph,
@@ -77,20 +90,24 @@ def build(
                 f"{graph.number_of_edges()} links); hedged statements dashed.",
     )
     outputs["graph"] = write_atomic(out / "graph.html", page)
+    steps.advance(detail="graph.html")
     from .timeline import render_timeline, timeline_items
 
     outputs["timeline"] = write_atomic(out / "timeline.html", render_timeline(
         graph, title="NATO and the Indo-Pacific 4: timeline",
         caption=f"{len(timeline_items(graph))} dated events, agreements, summits, missions and partnerships "
                 "of the asserted data."))
+    steps.advance(detail="timeline.html")
     lines = ["# ip4graph: answers to the named queries", "",
              f"{stats.asserted} asserted and {stats.inferred} inferred triples; "
              f"{stats.claims} claims; validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'}.", ""]
     errors: dict[str, str] = {}
-    for q in load_catalog():
+    answered = Steps(progress, "queries", len(catalog))
+    for q in catalog:
         lines += [f"## {q.title} (`{q.name}`)", "", f"*{q.question}*", ""]
         if q.kind == "federated":
             lines += ["Federated: run with `ip4graph query " + q.name + " --endpoint URL`.", ""]
+            answered.advance(detail=q.name)
             continue
         try:
             result = kg.query(q.name, timeout=timeout, limit=REPORT_ROWS)
@@ -103,6 +120,7 @@ def build(
             errors[q.name] = str(exc)
             text = f"ERROR: {exc}"
         lines += ["```", text, "```", ""]
+        answered.advance(detail=q.name)
     try:
         from .catalog import View
 
@@ -111,4 +129,5 @@ def build(
         errors["source-agreement"] = str(exc)
         lines += ["## Agreement between sources", "", f"ERROR: {exc}", ""]
     outputs["report"] = write_atomic(out / "report.md", "\n".join(lines))
+    steps.advance(detail="report.md")
     return BuildResult(report=report, stats=stats, outputs=outputs, query_errors=errors)

@@ -3,33 +3,39 @@
 Every fact of the shipped data sits in a *claim graph* whose provenance (the
 document, the paragraph, the quote, the certainty) is in ``ip4g:provenance``
 (see ``docs/modelling.md``). A result row is a handful of values; the claims
-that support it are the claim graphs that *link those values*:
+that support it are the claim graphs that state *that row's facts*, decided in
+this order (``docs/citations.md`` has examples):
 
-1. the row's **anchors** are its IRI values, plus the entities the query
-   itself names (IRIs written in the query text and parameters bound as
-   IRIs), leaving out vocabulary terms (``ip4:``, ``rdf:``, ``owl:``...);
-2. a claim graph supports the row when it holds
+1. **the row names its claims**: a claim IRI in a column, or a hedged
+   statement's node, is cited by that claim alone;
+2. **the row's own values**: a claim links two of them when it holds
 
-   * a triple between two anchors, in either direction, whatever the
-     predicate (``ip4d:japan ip4:memberOf ip4d:ip4``);
-   * a hedged statement (``rdf:Statement``) whose subject and object are
-     both anchors;
-   * two triples that meet in one intermediate node that is a blank node or
-     an n-ary relationship (an ``ip4:Relationship``: partnerships,
-     memberships), each with an anchor at its other end;
-   * a triple from an anchor to a literal that is also a value of the row
-     (a date, a number) - so a row with one entity and its date is cited
-     by the claims that give the date;
+   * a triple between them, in either direction, whatever the predicate;
+   * a hedged statement (``rdf:Statement``) or a denial
+     (``owl:NegativePropertyAssertion``) whose subject and object they are;
+   * two triples meeting in a blank node or an n-ary relationship
+     (``ip4:Relationship``: partnerships, memberships);
 
-3. when the query names properties (``ip4:partnerOf``) and some of the
-   claims linking a pair use one of them, only those cite the pair: a row
-   of ``?a ip4:partnerOf ?b`` is cited by the claims that say they are
-   partners, not by every claim that mentions both.
+   an IRI of an aggregated list (``GROUP_CONCAT``) is linked to the row's
+   first entity only (what the list was grouped by); a literal of the row
+   is linked by the claims giving it to one of the row's entities (or to a
+   relationship one of them is in), and a date or a text that only one claim
+   states cites that claim when it mentions one of the row's entities;
+3. **the query's entities** (IRIs in its text, parameters bound to IRIs) join
+   only when the row's values alone link nothing: then pairs of a row value and
+   a query entity count; a row with no entity of its own is cited by the claims
+   linking the query's entities;
+4. **narrowing**: properties in the row (a ``?predicate`` column) and then the
+   properties the query names pick, among the claims linking a pair, those that
+   state one of them (or a sub-property or inverse of one); a row showing a
+   claim's quote is cited by that claim; a row naming source documents is cited
+   from those documents when it can be.
 
-It needs nothing of the query but its text, so ad-hoc SPARQL is cited like a
-named query. Triples inferred by the reasoner are not in any claim graph: a
-row that rests only on inferences has no citation (``ip4graph why`` explains
-an inference down to its sources).
+Vocabulary terms (``ip4:``, ``rdf:``, ``owl:``...) are never entities. It needs
+nothing of the query but its text, so ad-hoc SPARQL is cited like a named
+query. Triples inferred by the reasoner are not in any claim graph: a row that
+rests only on inferences has no citation (``ip4graph why`` explains an
+inference down to its sources).
 
 >>> from ip4graph.cite import CitationIndex
 >>> import ip4graph
@@ -66,6 +72,16 @@ JOINER = " | "
 _VOCABULARIES = (str(IP4), str(RDF), str(RDFS), str(OWL), str(SKOS), str(PROV), str(DCTERMS),
                  "http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/ns/shacl#", str(SDO), str(FOAF))
 _SKIP_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, RDFS.comment})
+_STATEMENT_PARTS = frozenset({RDF.subject, RDF.predicate, RDF.object, OWL.sourceIndividual,
+                              OWL.assertionProperty, OWL.targetIndividual, OWL.targetValue})
+#: (subject, property, object) of a hedged statement and of a denial (an OWL negative property assertion)
+_STATEMENT_SHAPES = ((RDF.subject, RDF.predicate, RDF.object),
+                     (OWL.sourceIndividual, OWL.assertionProperty, OWL.targetIndividual),
+                     (OWL.sourceIndividual, OWL.assertionProperty, OWL.targetValue))
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Numbers and booleans: as likely computed by a query (a count) as read from a text.
+_COMPUTED = frozenset(URIRef(_XSD + t) for t in ("integer", "decimal", "double", "float", "int", "long", "short",
+                                                 "nonNegativeInteger", "positiveInteger", "boolean"))
 _URL_PREDICATES = (FOAF.page, SDO.url, DCTERMS.source, IP4.url)
 
 
@@ -156,7 +172,22 @@ class CitationIndex:
     def __init__(self) -> None:
         #: for each pair of linked things, each claim linking them and by which predicates
         self.pairs: dict[frozenset[Node], dict[URIRef, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        #: (subject, literal) -> the claims stating that the subject has that literal value
         self.values: dict[tuple[Node, Literal], set[URIRef]] = defaultdict(set)
+        #: literal -> the claims stating it, whatever the subject (hedges, dates of n-ary nodes)
+        self.literals: dict[Literal, set[URIRef]] = defaultdict(set)
+        #: the text of a quote -> the claims quoting it
+        self.quotes: dict[str, set[URIRef]] = defaultdict(set)
+        #: claim -> every IRI its graph mentions as a subject or an object
+        self.mentions: dict[URIRef, set[Node]] = defaultdict(set)
+        #: blank node (a hedged statement, a denial, an n-ary node) -> the claims whose graph holds it
+        self.holding: dict[BNode, set[URIRef]] = defaultdict(set)
+        #: claim -> the document it was quoted from
+        self.documents: dict[URIRef, Node] = {}
+        #: the documents claims were quoted from
+        self.sources: set[Node] = set()
+        #: property -> the properties whose triples also state it (itself, sub-properties, inverses)
+        self.implied_by: dict[Node, set[Node]] = {}
         self.citations: dict[URIRef, Citation] = {}
 
     @classmethod
@@ -176,46 +207,99 @@ class CitationIndex:
             if not (isinstance(claim, URIRef) and str(claim).startswith(str(IP4C))):
                 continue
             index._add_claim_graph(claim, graph, types, relation_classes)
+        index._spread_relationship_values(dataset, types, relation_classes)
+        index._read_properties(dataset)
         index._read_provenance(dataset)
         return index
+
+    def _spread_relationship_values(
+        self, dataset: Graph, types: Mapping[Node, set[Node]], relation_classes: frozenset[Node]
+    ) -> None:
+        """A claim dating a relationship (``ip4d:partnership-nato-japan ip4:startDate 1990``) also
+        gives that value to the relationship's ends (Japan, NATO), wherever those are stated."""
+        for (node, lit), claims in list(self.values.items()):
+            if not (types.get(node, set()) & relation_classes):
+                continue
+            ends = {o for _, o in dataset.predicate_objects(node) if _is_anchor(o)}
+            ends |= {s for s, _ in dataset.subject_predicates(node) if _is_anchor(s)}
+            for end in ends:
+                self.values[(end, lit)] |= claims
 
     def _add_claim_graph(
         self, claim: URIRef, graph: Graph, types: Mapping[Node, set[Node]], relation_classes: frozenset[Node]
     ) -> None:
         around: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
         statements: dict[Node, dict[Node, Node]] = defaultdict(dict)
+        given: dict[Node, set[Literal]] = defaultdict(set)  # subject -> its literal values
+        mentions = self.mentions[claim]
         for s, p, o in graph:
-            if p in (RDF.subject, RDF.object, RDF.predicate):
+            if p in _STATEMENT_PARTS:
                 statements[s][p] = o
-                continue
+            if _is_anchor(s):
+                mentions.add(s)
+            elif isinstance(s, BNode):
+                self.holding[s].add(claim)
             if p in _SKIP_PREDICATES:
                 continue
             if isinstance(o, Literal):
                 self.values[(s, o)].add(claim)
+                self.literals[o].add(claim)
+                given[s].add(o)
+                continue
+            if _is_anchor(o):
+                mentions.add(o)
+            if p in _STATEMENT_PARTS:
                 continue
             if s != o:
                 self.pairs[frozenset((s, o))][claim].add(p)
             around[s][o].add(p)
             around[o][s].add(p)
-        for parts in statements.values():
-            if RDF.subject in parts and RDF.object in parts:
-                pair = frozenset((parts[RDF.subject], parts[RDF.object]))
-                self.pairs[pair][claim].add(parts.get(RDF.predicate, RDF.Statement))
+        for node, parts in statements.items():
+            for subj, pred, obj in _STATEMENT_SHAPES:
+                if subj in parts and obj in parts:  # a hedged statement or a denial: the pair and its property
+                    self.pairs[frozenset((parts[subj], parts[obj]))][claim].add(parts.get(pred, RDF.Statement))
+                    around.pop(node, None)  # its parts are not an n-ary relationship's ends
         for middle, ends in around.items():
             if isinstance(middle, BNode) or types.get(middle, set()) & relation_classes:
                 for a, b in itertools.combinations(sorted(ends, key=str), 2):
                     self.pairs[frozenset((a, b))][claim] |= ends[a] | ends[b]
+                for end in ends:  # a partnership's start date is also the partner's, in this claim
+                    for lit in given.get(middle, ()):
+                        self.values[(end, lit)].add(claim)
+
+    def _read_properties(self, dataset: Graph) -> None:
+        """Which properties state which: ``ip4:partnerOf`` also states its super-property
+        ``ip4:cooperatesWith``, ``ip4:memberOf`` its inverse ``ip4:hasMember``."""
+        sub: dict[Node, set[Node]] = defaultdict(set)  # super -> direct sub-properties and inverses
+        for s, o in dataset.subject_objects(RDFS.subPropertyOf):
+            sub[o].add(s)
+        for s, o in dataset.subject_objects(OWL.inverseOf):
+            sub[s].add(o)
+            sub[o].add(s)
+        for prop in list(sub):
+            seen, todo = {prop}, [prop]
+            while todo:
+                for q in sub.get(todo.pop(), ()):
+                    if q not in seen:
+                        seen.add(q)
+                        todo.append(q)
+            self.implied_by[prop] = seen
 
     def _read_provenance(self, dataset: Graph) -> None:
         prov = dataset.graph(GRAPH_PROVENANCE) if isinstance(dataset, Dataset) else dataset
         claims = {c for by_claim in self.pairs.values() for c in by_claim} | {
             c for graphs in self.values.values() for c in graphs
-        }
+        } | set(self.mentions)
         for claim in claims:
             doc = prov.value(claim, PROV.wasQuotedFrom)
             para = prov.value(claim, IP4.paragraph)
             certainty = prov.value(claim, IP4.certainty)
             quote = _pick(prov.objects(claim, IP4.quote))
+            for text in prov.objects(claim, IP4.quote):
+                self.quotes[str(text)].add(claim)
+            if doc is not None:
+                self.documents[claim] = doc
+                self.sources.add(doc)
             number = dataset.value(para, IP4.paragraphNumber) if para is not None else None
             url = next((str(u) for p in _URL_PREDICATES for u in dataset.objects(doc, p)), None) if doc else None
             self.citations[claim] = Citation(
@@ -229,28 +313,88 @@ class CitationIndex:
                 certainty=str(certainty).rsplit("#", 1)[-1] if certainty is not None else None,
             )
 
+    def _linking(self, a: Node, b: Node, wanted: Sequence[set[Node]]) -> set[URIRef]:
+        """The claims linking ``a`` and ``b``: those stating one of the first non-empty ``wanted``
+        sets of properties that any of them states, else all of them."""
+        by_claim = self.pairs.get(frozenset((a, b)), {})
+        for preds in wanted:
+            strong = {c for c, used in by_claim.items() if used & preds}
+            if strong:
+                return strong
+        return set(by_claim)
+
     def supporting(
         self, values: Iterable[Node], *, context: Iterable[URIRef] = (), predicates: Iterable[URIRef] = ()
     ) -> list[Citation]:
         """The claims that support a row with these ``values`` in a query naming ``context`` (sorted).
 
-        With ``predicates`` (the properties the query names), a pair linked by
-        one of them is cited by those claims only; a pair linked otherwise
-        keeps all its claims.
+        The rules are in the module documentation: a claim the row names cites it alone;
+        else the claims linking the row's own values (two of them, or one and a literal of
+        the row); only when those link nothing, the claims linking a row value to an entity
+        the query names (``context``). With ``predicates`` (the properties the query names),
+        or properties among the row's values, a pair linked by one of them is cited by those
+        claims only. A row naming source documents is cited from those documents when it can be.
         """
         row = list(values)
-        anchors = {v for v in (*row, *context) if _is_anchor(v)}
-        literals = [v for v in row if isinstance(v, Literal)]
-        wanted = set(predicates)
+        single = [v for v in row if _is_anchor(v) or isinstance(v, BNode)]
+        lists = {v: _iris_in(v) for v in row if isinstance(v, Literal) and _iris_in(v)}
+        listed = sorted({i for iris in lists.values() for i in iris if _is_anchor(i)} - set(single), key=str)
+        own_iris = {v for v in row if isinstance(v, URIRef)} | {i for iris in lists.values() for i in iris}
+        literals = [v for v in row if isinstance(v, Literal) and v not in lists]
+        named = ({v for v in single if v in self.citations}
+                 or {c for v in single if isinstance(v, BNode) for c in self.holding.get(v, ())})
+        if named:  # the row is about these claims (a claim IRI or a statement node in a column)
+            return self._ordered(named)
+        vocabulary = {v for v in context if isinstance(v, URIRef) and not _is_anchor(v)}
+        fixed = sorted({v for v in context if _is_anchor(v)} - set(single) - set(listed), key=str)
+        wanted = [self._implied({v for v in own_iris if not _is_anchor(v)}),
+                  self._implied(set(predicates) | vocabulary)]
+        anchors = list(dict.fromkeys(single))  # in column order: the first is what a list was grouped by
         found: set[URIRef] = set()
-        for a, b in itertools.combinations(sorted(anchors, key=str), 2):
-            by_claim = self.pairs.get(frozenset((a, b)), {})
-            strong = {c for c, preds in by_claim.items() if preds & wanted}
-            found |= strong or set(by_claim)
-        for anchor in anchors:
-            for lit in literals:
+        for a, b in itertools.combinations(anchors, 2):
+            found |= self._linking(a, b, wanted)
+        for b in listed:  # an aggregated list belongs to the row's first entity (what it was grouped by)
+            found |= self._linking(anchors[0], b, wanted) if anchors else set()
+        found |= self._literal_claims([*anchors, *listed], literals, around={*anchors, *listed, *fixed})
+        if not found and (anchors or listed):  # the row's values alone link nothing: the query's entities join them
+            for a in [*anchors, *listed]:
+                for b in fixed:
+                    found |= self._linking(a, b, wanted)
+            found |= self._literal_claims(fixed, literals, around=set())
+        elif not found:  # a row without entities of its own is about the entities the query names
+            for a, b in itertools.combinations(fixed, 2):
+                found |= self._linking(a, b, wanted)
+            found |= self._literal_claims(fixed, literals, around=set(fixed))
+        quoted = {c for v in literals if v.datatype is None for c in self.quotes.get(str(v), ())}
+        if quoted:  # the row shows the quote of these claims: they are its source
+            return self._ordered((found & quoted) or quoted)
+        documents = {v for v in own_iris if v in self.sources}
+        from_them = {c for c in found if self.documents.get(c) in documents}
+        return self._ordered(from_them or found)
+
+    def _implied(self, props: set[Node]) -> set[Node]:
+        out: set[Node] = set()
+        for p in props:
+            out |= self.implied_by.get(p, {p})
+        return out
+
+    def _literal_claims(self, anchors: Iterable[Node], literals: Sequence[Literal], *, around: set[Node]) -> set[URIRef]:
+        """Claims giving a literal of the row to one of ``anchors`` (or to a relationship one is in);
+        and, for a date or a text, the only claim stating it, when that claim mentions something in
+        ``around``."""
+        found: set[URIRef] = set()
+        for lit in literals:
+            for anchor in anchors:
                 found |= self.values.get((anchor, lit), set())
-        return [self.citations[c] for c in sorted(found, key=str) if c in self.citations]
+            stating = self.literals.get(lit, set())
+            if len(stating) == 1 and around and not _is_number(lit):
+                (claim,) = stating
+                if self.mentions.get(claim, set()) & around:
+                    found.add(claim)
+        return found
+
+    def _ordered(self, claims: Iterable[URIRef]) -> list[Citation]:
+        return [self.citations[c] for c in sorted(claims, key=str) if c in self.citations]
 
     def cite_rows(
         self,
@@ -262,6 +406,18 @@ class CitationIndex:
         """:meth:`supporting` for each row."""
         fixed, preds = list(context), list(predicates)
         return [self.supporting([v for v in row if v is not None], context=fixed, predicates=preds) for row in rows]
+
+
+def _is_number(lit: Literal) -> bool:
+    """A number or a boolean: as likely computed by the query (a count) as read from a text."""
+    return lit.datatype in _COMPUTED
+
+
+def _iris_in(v: Node) -> list[URIRef]:
+    """The IRIs a cell holds: the IRI itself, or those of a space-separated list (a GROUP_CONCAT)."""
+    from .results import _iris_in as cell_iris
+
+    return cell_iris(v)
 
 
 def _pick(literals: Iterable[Node]) -> str | None:

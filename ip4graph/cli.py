@@ -93,11 +93,15 @@ class LazyGroup(click.Group):
               help="sparql: the endpoint URL.")
 @click.option("--dialect", type=click.Choice(["generic", "virtuoso"]), default=None,
               help="sparql: the engine's dialect (default: what `ip4graph load` recorded in the store).")
+@click.option("--progress/--no-progress", "progress", default=None,
+              help="Draw progress bars on standard error for long jobs (generate, load, build, enrich, "
+                   "compiling the store). Default: only when standard error is a terminal. "
+                   "Standard output is the same either way.")
 @click.version_option(package_name="ip4graph")
 @click.pass_context
 def main(ctx: click.Context, data: tuple[Path, ...], add: tuple[Path, ...], ontology: Path | None, reasoning: str,
          no_cache: bool, backend: str | None, store: Path | None, sparql_endpoint: str | None,
-         dialect: str | None) -> None:
+         dialect: str | None, progress: bool | None) -> None:
     """ip4graph: NATO and the Indo-Pacific 4 as a knowledge graph.
 
     \b
@@ -105,8 +109,9 @@ def main(ctx: click.Context, data: tuple[Path, ...], add: tuple[Path, ...], onto
       ip4graph build                 # load, reason, validate, report
       ip4graph validate --format table
       ip4graph --backend memory query ip4-members
+      ip4graph --progress generate -n 5000 --seed 1 -o build/gen-5k.trig
     """
     from .reasoning import Reasoning
 
     ctx.obj = State(data=data, add=add, ontology=ontology, reasoning=Reasoning(reasoning), cache=not no_cache,
-                    backend=backend, store=store, endpoint=sparql_endpoint, dialect=dialect)
+                    backend=backend, store=store, endpoint=sparql_endpoint, dialect=dialect, progress=progress)

@@ -38,6 +38,7 @@ from .errors import SourceError
 from .fileio import write_atomic
 from .linkcheck import LANGUAGES, classify, same_as_links
 from .namespaces import IP4G, WD, bind_prefixes
+from .progress import Progress, Steps
 from .sparql_client import SparqlClient, values_clause
 
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
@@ -141,8 +142,10 @@ def _now() -> dt.datetime:
 
 
 def fetch(ds: Graph, client: SparqlClient, *, languages: Sequence[str] = LANGUAGES,
-          facts: Mapping[str, URIRef] | None = None, now=_now) -> Dataset:
+          facts: Mapping[str, URIRef] | None = None, now=_now, progress: Progress | None = None) -> Dataset:
     """Query the endpoint for every linked item; a new dataset holding graph ``ip4g:enrichment``.
+
+    ``progress`` (:mod:`ip4graph.progress`) gets stage ``fetch`` events, one per query sent.
 
     Raises:
         EndpointError: the endpoint is unreachable or failing (nothing is returned then).
@@ -155,6 +158,8 @@ def fetch(ds: Graph, client: SparqlClient, *, languages: Sequence[str] = LANGUAG
     out.bind("wdt", WDT)
     g = out.graph(GRAPH_ENRICHMENT)
     queries: list[str] = []
+    batches = (len(items) + BATCH - 1) // BATCH
+    sent = Steps(progress, "fetch", batches * (2 if props else 1))
     for i in range(0, len(items), BATCH):
         chunk = items[i:i + BATCH]
         q = labels_query(chunk, languages)
@@ -162,10 +167,13 @@ def fetch(ds: Graph, client: SparqlClient, *, languages: Sequence[str] = LANGUAG
         for item, label in client.select(q).rows:
             if isinstance(item, URIRef) and isinstance(label, Literal):
                 g.add((item, RDFS.label, label))
+        sent.advance(detail=f"labels of {len(chunk)} item(s)")
         if props:
             q = facts_query(chunk, props)
             queries.append(q)
-            for item, prop, value, value_label in client.select(q).rows:
+            rows = client.select(q).rows
+            sent.advance(detail=f"facts of {len(chunk)} item(s)")
+            for item, prop, value, value_label in rows:
                 if not isinstance(item, URIRef) or not isinstance(prop, URIRef) or value is None or isinstance(value, BNode):
                     continue
                 g.add((item, prop, canonical(value)))
@@ -243,8 +251,11 @@ def load_cache(cache_dir: Path | None = None) -> Dataset:
 
 def enrich(ds: Graph, *, endpoint: str | None = None, client: SparqlClient | None = None,
            cache_dir: Path | None = None, write_cache: bool = True,
-           languages: Sequence[str] = LANGUAGES) -> Enrichment:
+           languages: Sequence[str] = LANGUAGES, progress: Progress | None = None) -> Enrichment:
     """Enrich from the endpoint (and refresh the cache), or, with neither ``endpoint`` nor ``client``, from the cache.
+
+    ``progress`` (:mod:`ip4graph.progress`) gets stage ``fetch`` events (one per query sent),
+    or, offline, stage ``read cache`` (0 then 1 of 1).
 
     Raises:
         EndpointError: the endpoint is unreachable (the cache is left untouched).
@@ -253,10 +264,12 @@ def enrich(ds: Graph, *, endpoint: str | None = None, client: SparqlClient | Non
     if client is None and endpoint is not None:
         client = SparqlClient(endpoint)
     if client is None:
+        reading = Steps(progress, "read cache", 1)
         cached = load_cache(cache_dir)
+        reading.advance(detail=str(cache_path(cache_dir)))
         result = Enrichment(cached, from_cache=True, path=cache_path(cache_dir))
     else:
-        fetched = fetch(ds, client, languages=languages)
+        fetched = fetch(ds, client, languages=languages, progress=progress)
         path = save_cache(fetched, cache_dir) if write_cache else None
         result = Enrichment(fetched, from_cache=False, path=path, endpoint=client.endpoint)
     have = result.items()

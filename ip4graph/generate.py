@@ -21,10 +21,11 @@ True
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from .fileio import write_atomic  # noqa: F401  (kept for callers writing small files)
+from .progress import Progress, emit
 
 IP4 = "https://w3id.org/ip4graph/ontology#"
 IP4D = "https://w3id.org/ip4graph/id/"
@@ -315,21 +316,24 @@ PROGRESS_EVERY = 5000
 
 
 def write_generated(
-    path: Path, triples: int, *, seed: int = 0, progress: Callable[[int], None] | None = None
+    path: Path, triples: int, *, seed: int = 0, progress: Progress | None = None
 ) -> int:
     """Write the dataset to ``path`` (``.trig`` or ``.nq``); returns the number of quads written.
 
-    ``progress``, if given, is called with the number of quads generated so far every
-    :data:`PROGRESS_EVERY` quads and once at the end (a command draws a progress bar with it).
+    ``progress`` (see :mod:`ip4graph.progress`) gets stage ``generate`` events counting the
+    quads generated, every :data:`PROGRESS_EVERY` quads (out of ``triples``, the quads
+    asked for) and, at the end, the quads written out of themselves (generation stops at
+    the end of a unit, so a few more than asked for), then stage ``write``.
     """
     path = Path(path)
     lines = []
+    emit(progress, "generate", 0, triples)
     for line in generate_lines(triples, seed=seed):
         lines.append(line)
-        if progress is not None and len(lines) % PROGRESS_EVERY == 0:
-            progress(len(lines))
-    if progress is not None:
-        progress(len(lines))
+        if progress is not None and len(lines) % PROGRESS_EVERY == 0 and len(lines) < triples:
+            emit(progress, "generate", len(lines), triples)
+    emit(progress, "generate", len(lines), len(lines))
+    emit(progress, "write", 0, 1, str(path))
     if path.suffix.lower() == ".nq":
         text = "".join(lines)
     elif path.suffix.lower() == ".trig":
@@ -342,6 +346,7 @@ def write_generated(
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+    emit(progress, "write", 1, 1, str(path))
     return len(lines)
 
 

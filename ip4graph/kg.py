@@ -28,6 +28,7 @@ from .timeouts import run_with_timeout
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
+    from .progress import Progress
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -181,6 +182,7 @@ class KnowledgeGraph:
         reasoner: str = "owlrl",
         backend: str | None = None,
         store: PathLikeStr | None = None,
+        progress: "Progress | None" = None,
         **options: object,
     ) -> "KnowledgeGraph":
         """Open the knowledge graph of ``paths`` (the shipped data by default) on a backend.
@@ -190,6 +192,8 @@ class KnowledgeGraph:
         ``store``, a store filled by ``ip4graph load``; ``memory`` parses and reasons here
         (closure cached under build/cache); ``sparql`` queries ``options["endpoint"]``.
         ``reasoner="reasonable"`` or ``"oxigraph"`` takes a fast OWL 2 RL path.
+        ``progress`` (:mod:`ip4graph.progress`) follows the build of a compiled store, when
+        one has to be built.
         """
         from .backends import backend_name, get_backend
 
@@ -215,7 +219,7 @@ class KnowledgeGraph:
             inputs = Inputs.of(list(paths) if paths is not None else None,  # type: ignore[arg-type]
                                ontology if ontology is not True else True,  # type: ignore[arg-type]
                                reasoning=reasoning, reasoner=reasoner)
-            engine, _report = open_compiled(inputs, cache=cache, cache_dir=cache_dir)
+            engine, _report = open_compiled(inputs, cache=cache, cache_dir=cache_dir, progress=progress)
             return cls(reasoning=reasoning, backend=engine)
         if chosen == "oxigraph":
             from .backends.oxigraph import OxigraphBackend

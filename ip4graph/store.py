@@ -30,6 +30,7 @@ from pathlib import Path
 from . import resources
 from .errors import DatasetError
 from .fileio import fsync_dir
+from .progress import Progress, emit
 from .reasoning import Reasoning
 
 #: Bump when the store layout or what a store holds changes (old stores are then rebuilt, never misread;
@@ -178,10 +179,13 @@ def clean(root: Path, *, keep: Path | None = None) -> None:
         shutil.rmtree(d, ignore_errors=True)
 
 
-def compile_store(inputs: Inputs, target: Path, *, cache: bool = True, cache_dir: Path | None = None) -> dict[str, int]:
+def compile_store(inputs: Inputs, target: Path, *, cache: bool = True, cache_dir: Path | None = None,
+                  progress: Progress | None = None) -> dict[str, int]:
     """Parse, reason and bulk-load ``inputs`` into a new Oxigraph store at ``target`` (must not exist).
 
-    Built in ``target.tmp-PID`` and renamed into place once complete.
+    Built in ``target.tmp-PID`` and renamed into place once complete. ``progress`` (see
+    :mod:`ip4graph.progress`) gets stage ``parse and reason`` (0 then 1 of 1) and stage
+    ``load`` (quads stored, out of all of them) events.
     """
     from .backends.oxigraph import OxigraphBackend
     from .kg import KnowledgeGraph
@@ -190,13 +194,15 @@ def compile_store(inputs: Inputs, target: Path, *, cache: bool = True, cache_dir
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     fingerprint = inputs.fingerprint()
+    emit(progress, "parse and reason", 0, 1, f"{len(inputs.data)} data file(s)")
     kg = KnowledgeGraph.open(list(inputs.data), ontology=inputs.ontology if inputs.ontology else False,
                              reasoning=inputs.reasoning, cache=cache, cache_dir=cache_dir, reasoner=inputs.reasoner,
                              backend="memory")
+    emit(progress, "parse and reason", 1, 1, f"{len(inputs.data)} data file(s)")
     try:
         store = OxigraphBackend(tmp, create=True)
         try:
-            store.load_dataset(kg.asserted, kg.inferred, manifest=dict(fingerprint))
+            store.load_dataset(kg.asserted, kg.inferred, manifest=dict(fingerprint), progress=progress)
         finally:
             store.close()
         counts = read_manifest(tmp)
@@ -216,8 +222,11 @@ def compile_store(inputs: Inputs, target: Path, *, cache: bool = True, cache_dir
 
 
 def open_compiled(inputs: Inputs, *, root: Path | None = None, cache: bool = True, cache_dir: Path | None = None,
-                  rebuild: bool = True) -> tuple["object", CompileReport]:
+                  rebuild: bool = True, progress: Progress | None = None) -> tuple["object", CompileReport]:
     """The compiled store for ``inputs`` (built first when missing or stale), opened read-only.
+
+    ``progress`` gets the events of :func:`compile_store` when the store is built (none when
+    it is only opened).
 
     Raises:
         DatasetError: no store for these inputs and ``rebuild`` is false.
@@ -237,7 +246,7 @@ def open_compiled(inputs: Inputs, *, root: Path | None = None, cache: bool = Tru
             raise DatasetError(f"no compiled store for these inputs under {base}",
                                hint="run `ip4graph build` first")
         base.mkdir(parents=True, exist_ok=True)
-        counts = compile_store(inputs, path, cache=cache, cache_dir=cache_dir)
+        counts = compile_store(inputs, path, cache=cache, cache_dir=cache_dir, progress=progress)
         built = True
         clean(base, keep=path)
     backend = OxigraphBackend(path, read_only=True)

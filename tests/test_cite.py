@@ -197,3 +197,132 @@ def test_cli_no_labels_in_tables(tmp_path):
     assert "Japan" in CliRunner().invoke(main, base).output
     bare = CliRunner().invoke(main, [*base, "--no-labels"]).output
     assert "ip4d:japan" in bare and "Japan " not in bare
+
+
+# --------------------------------------------------------------------------- which claims cite a row (issue 14)
+# Each case was over-cited before: every claim linking the query's own entities (NATO and Japan)
+# cited every row, whatever the row held.
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    import ip4graph
+
+    kg = ip4graph.default_graph()
+    return kg, CitationIndex.build(kg.asserted)
+
+
+def _cited(shipped, name, **params):
+    from ip4graph.cite import cited_query
+
+    kg, index = shipped
+    result = cited_query(name, kg=kg, index=index, **params)
+    n = len(result.vars) - 5
+    return [([v for v in row][:n], {c.claim for c in cites}) for row, cites in zip(result.rows, result.citations)]
+
+
+def _row(rows, **where):
+    """The one row whose columns end with these local names / values."""
+    found = [(vals, cites) for vals, cites in rows
+             if all(any(v is not None and str(v).endswith(text) for v in vals) for text in where.values())]
+    assert len(found) == 1, (where, found)
+    return found[0]
+
+
+def test_a_row_is_not_cited_by_what_links_the_querys_own_entities(shipped):
+    """agreements-between NATO and Japan: the 2022 priority-areas row was cited by the 'could not
+    join' denial (and ten other claims about NATO and Japan); only the claim about that agreement cites it."""
+    rows = _cited(shipped, "agreements-between")
+    _, cites = _row(rows, agreement="priority-areas-2022")
+    assert "ip4c:usip-p24-priority-areas-agreed" in cites
+    assert "ip4c:brief-p4-not-eligible" not in cites and "ip4c:usip-p7-afghanistan" not in cites
+    _, cites = _row(rows, agreement="agreement-nato-japan-2023")
+    assert cites == {"ip4c:usip-p26-agreements-2023"}
+    # one absence answer was cited by 21 claims
+    (_, cites), = _cited(shipped, "members-without-agreement-in-year")
+    assert "ip4c:usip-p26-agreements-2023" in cites and "ip4c:brief-p4-not-eligible" not in cites and len(cites) < 3
+
+
+def test_a_row_showing_a_quote_is_cited_by_the_claim_quoted(shipped):
+    """The 'could not join' row of denied-statements cites the denial, and a hedged statement read
+    in the brief cites the brief's claim, not the USIP paper's that states the same."""
+    rows = _cited(shipped, "denied-statements")
+    for vals, cites in rows:
+        if any("could not join" in str(v) for v in vals):
+            assert cites == {"ip4c:brief-p4-not-eligible"}
+    assert any("could not join" in str(v) for vals, _ in rows for v in vals)
+    hedged = _cited(shipped, "hedged-statements")
+    from_brief = [c for vals, c in hedged if str(vals[0]).endswith("/australia") and str(vals[2]).endswith("washington-summit-2024")
+                  and str(vals[6]).endswith("doc-brief")]
+    assert from_brief and all("ip4c:brief-p2-third-meeting" in c and "ip4c:usip-p31-third-participation" not in c
+                              for c in from_brief)
+
+
+def test_a_row_naming_a_claim_is_cited_by_that_claim(shipped):
+    """paragraph-facts lists each claim's triples: a row is the claim's own, not every claim that
+    says Australia is a partner of NATO."""
+    rows = _cited(shipped, "paragraph-facts")
+    assert rows
+    for vals, cites in rows:
+        assert cites == {"ip4c:" + str(vals[0]).rsplit("/", 1)[-1]}, vals
+
+
+def test_the_properties_in_a_row_narrow_its_claims(shipped):
+    """source-agreement rows name their property: Australia partnerOf NATO is not cited by the
+    denial that Australia is eligible for membership of NATO."""
+    rows = _cited(shipped, "source-agreement")
+    vals, cites = next((v, c) for v, c in rows if str(v[0]).endswith("/australia") and str(v[1]).endswith("#partnerOf")
+                       and str(v[2]).endswith("/nato"))
+    assert "ip4c:brief-p4-not-eligible" not in cites and "ip4c:usip-p1-since-2000s" in cites
+
+
+def test_a_relationships_date_cites_the_row_of_its_partner(shipped):
+    """partners-of: 'Australia, since the early 2000s' is cited by the claim dating the partnership."""
+    _, cites = _row(_cited(shipped, "partners-of"), partner="/australia")
+    assert "ip4c:usip-p1-since-2000s" in cites
+    assert "ip4c:usip-p7-afghanistan" not in cites and "ip4c:brief-p4-not-eligible" not in cites
+
+
+def test_a_row_without_entities_is_about_the_querys_entities(shipped):
+    """statement-status NATO plansPresenceIn Indo-Pacific: 'denied' is cited by the claim denying
+    that property, not by the one denying another (seeksPresenceIn)."""
+    (_, cites), = _cited(shipped, "statement-status")
+    assert cites == {"ip4c:brief-p4-no-presence"}
+
+
+def test_context_only_joins_a_row_whose_values_link_nothing():
+    from rdflib import Dataset
+
+    ds = Dataset(default_union=True)
+    ds.parse(data=SAMPLE_TRIG + """
+        ip4c:other-p8-japan-nato { ip4d:japan ip4:cooperatesWith ip4d:nato . }
+        ip4g:provenance { ip4c:other-p8-japan-nato a ip4:Claim ; ip4:quote "Japan works with NATO."@en . }
+    """, format="trig")
+    index = CitationIndex.build(ds)
+    agreement = IP4D["agreement-2023"]
+    # the row's own values link: the query's entities (Japan, NATO) add nothing
+    own = {c.claim for c in index.supporting([agreement, IP4D.japan], context=[IP4D.japan, IP4D.nato])}
+    assert own == {"ip4c:brief-p5-summit"}
+    # a row value linking nothing by itself is joined to the query's entities
+    alone = {c.claim for c in index.supporting([IP4D.australia], context=[IP4D.ip4, IP4D.nato])}
+    assert alone == {"ip4c:brief-p2-ip4-members"}
+    # a row with no entity at all is about the query's entities
+    none = {c.claim for c in index.supporting([Literal("yes")], context=[IP4D.japan, IP4D.nato],
+                                              predicates=[IP4.partnerOf])}
+    assert none == {"ip4c:brief-p3-partners"}
+
+
+def test_sub_properties_and_inverses_state_the_property_asked_for():
+    from rdflib import Dataset
+
+    ds = Dataset(default_union=True)
+    ds.parse(data=SAMPLE_TRIG + """
+        ip4g:ontology { ip4:partnerOf rdfs:subPropertyOf ip4:cooperatesWith . ip4:memberOf owl:inverseOf ip4:hasMember . }
+        ip4c:other-p8-mention { ip4d:japan ip4:mentionedWith ip4d:nato . ip4d:japan ip4:mentionedWith ip4d:ip4 . }
+        ip4g:provenance { ip4c:other-p8-mention a ip4:Claim ; ip4:quote "Japan, NATO, IP4."@en . }
+    """, format="trig")
+    index = CitationIndex.build(ds)
+    assert [c.claim for c in index.supporting([IP4D.japan, IP4D.nato], predicates=[IP4.cooperatesWith])] \
+        == ["ip4c:brief-p3-partners"]
+    assert [c.claim for c in index.supporting([IP4D.ip4, IP4D.japan], predicates=[IP4.hasMember])] \
+        == ["ip4c:brief-p2-ip4-members"]

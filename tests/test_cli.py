@@ -101,11 +101,8 @@ def test_build_runs_the_main_job(run, tmp_path):
     assert not list(out.glob(".*.tmp"))
 
 
-def test_every_command_has_help_with_an_example(run):
-    for name, command in main.commands.items():
-        assert command.help, f"{name} has no help"
-        assert "Example" in command.help, f"{name}'s help has no example"
-        assert run(name, "--help").exit_code == 0
+# Every command's help has an example, and every example runs: tests/test_help_examples.py
+# (``main.commands`` is empty: the group lists its commands lazily).
 
 
 def test_an_empty_answer_names_the_terms_the_graph_does_not_use(run):

@@ -83,17 +83,29 @@ def test_load_command_into_oxigraph(tmp_path: Path, generated: Path) -> None:
 def test_generate_reports_progress(tmp_path):
     from ip4graph.generate import PROGRESS_EVERY, write_generated
 
-    seen: list[int] = []
-    n = write_generated(tmp_path / "g.nq", 2 * PROGRESS_EVERY + 10, seed=3, progress=seen.append)
-    assert seen[:2] == [PROGRESS_EVERY, 2 * PROGRESS_EVERY] and seen[-1] == n
-    assert seen == sorted(seen)
+    seen = []
+    asked = 2 * PROGRESS_EVERY + 10
+    n = write_generated(tmp_path / "g.nq", asked, seed=3, progress=seen.append)
+    counts = [e.done for e in seen if e.stage == "generate"]
+    assert counts[:3] == [0, PROGRESS_EVERY, 2 * PROGRESS_EVERY] and counts[-1] == n >= asked
+    assert counts == sorted(counts)
+    last = [e for e in seen if e.stage == "generate"][-1]
+    assert last.done == last.total == n and last.finished
+    assert [(e.stage, e.done, e.total) for e in seen[-2:]] == [("write", 0, 1), ("write", 1, 1)]
 
 
-def test_generate_command_shows_progress(tmp_path):
+def test_generate_command_shows_progress_only_when_asked(tmp_path):
     from click.testing import CliRunner
 
     from ip4graph.cli import main
 
-    result = CliRunner().invoke(main, ["generate", "--triples", "2000", "-o", str(tmp_path / "g.trig")])
-    assert result.exit_code == 0, result.output
-    assert "generating about 2000 quads" in result.output
+    runner = CliRunner()
+    shown = runner.invoke(main, ["--progress", "generate", "--triples", "2000", "-o", str(tmp_path / "g.trig")])
+    assert shown.exit_code == 0, shown.output
+    assert "generate " in shown.stderr and "/2000" in shown.stderr and "write " in shown.stderr
+    quiet = runner.invoke(main, ["--no-progress", "generate", "--triples", "2000", "-o", str(tmp_path / "g.trig")])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert quiet.stdout == shown.stdout and shown.stdout.startswith("wrote ")
+    # standard error is not a terminal here: no progress unless asked for
+    auto = runner.invoke(main, ["generate", "--triples", "2000", "-o", str(tmp_path / "g.trig")])
+    assert auto.exit_code == 0 and auto.stderr == "" and auto.stdout == shown.stdout

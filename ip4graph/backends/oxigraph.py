@@ -37,6 +37,7 @@ from ..namespaces import GRAPH_INFERRED, PREFIXES
 from ..results import QueryResult, Row
 from ..skolem import GENID
 from ..timeouts import run_with_timeout
+from ..progress import Progress, ProgressEvent, emit
 from . import BackendError, Quad, iter_quads
 from .sparqltext import bind_values
 
@@ -84,6 +85,8 @@ def from_ox(term: object) -> Node | None:
 
 
 _INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
+#: How often (in quads) a load reports progress.
+PROGRESS_EVERY = 10_000
 MANIFEST = "ip4graph-store.json"
 
 
@@ -159,21 +162,33 @@ class OxigraphBackend:
         self._write_manifest(doc)
 
     def load_dataset(self, asserted: Dataset, inferred: Graph | None = None, *,
-                     manifest: dict[str, object] | None = None) -> int:
-        """Load an asserted dataset and its inferred triples (the layout in the module doc)."""
+                     manifest: dict[str, object] | None = None, progress: Progress | None = None) -> int:
+        """Load an asserted dataset and its inferred triples (the layout in the module doc).
+
+        ``progress`` gets stage ``load`` events counting the quads stored (:mod:`ip4graph.progress`).
+        """
         doc = self._begin(manifest)
-        n = self._extend(_quads_of(asserted, inferred))
+        total = None
+        if progress is not None:  # counted only for a progress report (a pass over the dataset)
+            total = sum(1 for _ in iter_quads(asserted)) + (len(inferred) if inferred is not None else 0)
+        n = self._extend(_quads_of(asserted, inferred), progress=progress, total=total)
         self._finish(doc)
         return n
 
-    def load(self, data: Dataset | Iterable[Quad], *, manifest: dict[str, object] | None = None) -> int:
-        """Add quads; those in ``ip4g:inferred`` stay out of the default (asserted) graph."""
+    def load(self, data: Dataset | Iterable[Quad], *, manifest: dict[str, object] | None = None,
+             progress: Progress | None = None, total: int | None = None) -> int:
+        """Add quads; those in ``ip4g:inferred`` stay out of the default (asserted) graph.
+
+        ``progress`` gets stage ``load`` events counting the quads stored, out of ``total``
+        when given (else out of the count reached, known at the end).
+        """
         doc = self._begin(manifest)
-        n = self._extend(iter_quads(data))
+        n = self._extend(iter_quads(data), progress=progress, total=total)
         self._finish(doc)
         return n
 
-    def _extend(self, quads: Iterable[Quad]) -> int:
+    def _extend(self, quads: Iterable[Quad], *, progress: Progress | None = None, total: int | None = None) -> int:
+        emit(progress, "load", 0, total or 0)
         n = 0
         batch: list[ox.Quad] = []
         default = ox.DefaultGraph()
@@ -191,12 +206,15 @@ class OxigraphBackend:
             if len(batch) >= 100_000:
                 self.store.extend(batch)
                 batch = []
+            if progress is not None and n % PROGRESS_EVERY == 0 and (total is None or n < total):
+                progress(ProgressEvent("load", n, total or 0))
         if batch:
             self.store.extend(batch)
         if pending_inferred:
             # inferred triples that are also asserted stay out: the views' default graphs are disjoint
             self.store.extend(ox.Quad(ts, tp, to, _INFERRED) for ts, tp, to in pending_inferred  # type: ignore[arg-type]
                               if not any(True for _ in self.store.quads_for_pattern(ts, tp, to, default)))
+        emit(progress, "load", n, n)
         return n
 
     def load_file(self, path: Path) -> None:

@@ -10,6 +10,7 @@ import click
 
 from ..backends import BACKENDS, ENV_BACKEND, ENV_ENDPOINT, get_backend
 from ..errors import Ip4GraphError, ParameterError
+from ..progress import emit
 from ..reasoning import REASONERS
 from .common import EXIT_OK, State, fail, pass_state
 
@@ -40,7 +41,7 @@ def load_cmd(state: State, backend: str | None, path: Path | None, endpoint: str
     \b
     Example:
       ip4graph load --backend oxigraph --path build/oxigraph
-      ip4graph --data big.trig load --backend oxigraph --path build/big --reasoner reasonable
+      ip4graph --data build/gen-5k.trig load --backend oxigraph --path build/gen-5k --reasoner reasonable
       ip4graph load --backend sparql --endpoint http://127.0.0.1:8890/sparql \\
           --update-endpoint http://127.0.0.1:8890/sparql-auth --user dba --dialect virtuoso
     """
@@ -53,9 +54,12 @@ def load_cmd(state: State, backend: str | None, path: Path | None, endpoint: str
             raise ParameterError("the oxigraph backend needs --path DIR",
                                  hint="or run `ip4graph build`, which compiles the default store under build/store")
         t0 = time.perf_counter()
+        progress = state.reporter()
+        emit(progress, "parse and reason", 0, 1)
         kg = KnowledgeGraph.open(state.data if state.data else None,
                                  ontology=state.ontology if state.ontology is not None else True,
                                  reasoning=state.reasoning, cache=state.cache, reasoner=reasoner, backend="memory")
+        emit(progress, "parse and reason", 1, 1)
         inputs = Inputs.of(list(state.data) if state.data else None,
                            state.ontology if state.ontology is not None else True,
                            reasoning=state.reasoning, reasoner=reasoner)
@@ -67,7 +71,9 @@ def load_cmd(state: State, backend: str | None, path: Path | None, endpoint: str
             target = OxigraphBackend(path, create=True)
             if replace:
                 target.clear()
-            n = target.load(kg.backend.quads(), manifest=dict(fingerprint))  # type: ignore[attr-defined]
+            total = sum(1 for _ in kg.backend.quads()) if progress else None  # type: ignore[attr-defined]
+            n = target.load(kg.backend.quads(), manifest=dict(fingerprint),  # type: ignore[attr-defined]
+                            progress=progress, total=total)
         elif chosen == "sparql":
             target = get_backend("sparql", endpoint=endpoint, update_endpoint=update_endpoint, user=user,
                                  password=password, dialect=dialect)
@@ -94,24 +100,24 @@ def load_cmd(state: State, backend: str | None, path: Path | None, endpoint: str
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same file.")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="Output file: .trig or .nq.")
-def generate_cmd(triples: int, seed: int, out: Path) -> None:
+@pass_state
+def generate_cmd(state: State, triples: int, seed: int, out: Path) -> None:
     """Write synthetic IP4-shaped data (states, organisations, agreements, summits, threats, interests, sources).
 
-    The data validates against the shapes; use it instead of the shipped data.
+    The data validates against the shapes; use it instead of the shipped data. A progress
+    bar is drawn on standard error when it is a terminal (`ip4graph --progress` forces it).
 
     \b
     Example:
-      ip4graph generate --triples 100000 --seed 1 -o build/gen-100k.trig
-      ip4graph --data build/gen-100k.trig query ip4-members
+      ip4graph generate --triples 5000 --seed 1 -o build/gen-5k.trig
+      ip4graph --data build/gen-5k.trig query ip4-members
     """
     from ..generate import write_generated
 
     try:
         if triples < 1:
             raise click.BadParameter("must be at least 1", param_hint="--triples")
-        with click.progressbar(length=triples, label=f"generating about {triples} quads", file=sys.stderr,
-                               show_pos=True) as bar:
-            n = write_generated(out, triples, seed=seed, progress=lambda done: bar.update(min(done, triples) - bar.pos))
+        n = write_generated(out, triples, seed=seed, progress=state.reporter())
     except Ip4GraphError as exc:
         fail(exc)
         return

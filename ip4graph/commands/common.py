@@ -16,6 +16,8 @@ from ..reasoning import Reasoning
 if TYPE_CHECKING:
     from rdflib import Dataset
 
+    from ..progress import ProgressEvent
+
     from ..kg import KnowledgeGraph
 
 #: Exit codes, as in pySHACL: 0 ok / conforms, 1 does not conform / no answer, 2 error.
@@ -38,7 +40,19 @@ class State:
     store: Path | None = None
     endpoint: str | None = None
     dialect: str | None = None
+    #: ``--progress/--no-progress``; None: draw progress when standard error is a terminal.
+    progress: bool | None = None
     _kg: "KnowledgeGraph | None" = field(default=None, repr=False)
+    _reporter: "StderrProgress | None" = field(default=None, repr=False)
+
+    def reporter(self) -> "StderrProgress | None":
+        """The progress callback for library calls: a :class:`StderrProgress`, or None when off."""
+        on = self.progress if self.progress is not None else _stderr_is_a_terminal()
+        if not on:
+            return None
+        if self._reporter is None:
+            self._reporter = StderrProgress()
+        return self._reporter
 
     def files(self) -> list[Path]:
         """The data files: ``--data`` (default: the shipped data) and then every ``--add``.
@@ -75,6 +89,7 @@ class State:
                 cache=self.cache,
                 backend=self.backend,
                 store=self.store,
+                progress=self.reporter(),
                 **options,
             )
         return self._kg
@@ -88,6 +103,64 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+def _stderr_is_a_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
+class StderrProgress:
+    """Draws :class:`ip4graph.progress.ProgressEvent` s on standard error.
+
+    On a terminal each stage is one line redrawn in place (at most every 0.1 s) and ended
+    when the stage is done; elsewhere (``--progress`` into a log) each drawn event is a
+    line of its own, at most one a second per stage plus the last. Standard output is
+    never touched, so ``ip4graph ... > file`` keeps the same bytes.
+    """
+
+    WIDTH = 24
+
+    def __init__(self, *, terminal: bool | None = None) -> None:
+        self.terminal = _stderr_is_a_terminal() if terminal is None else terminal
+        self.interval = 0.1 if self.terminal else 1.0
+        self._stage: str | None = None
+        self._open = False
+        self._last = 0.0
+
+    def __call__(self, event: "ProgressEvent") -> None:
+        import time
+
+        now = time.monotonic()
+        if event.stage != self._stage:
+            self.close()
+            self._stage = event.stage
+        elif not event.finished and now - self._last < self.interval:
+            return
+        self._last = now
+        click.echo(("\r" + self.text(event) + "\x1b[K") if self.terminal else self.text(event),
+                   err=True, nl=not self.terminal)
+        self._open = self.terminal
+        if event.finished:
+            self.close()
+
+    @classmethod
+    def text(cls, event: "ProgressEvent") -> str:
+        """``stage [#####-----] done/total  detail`` (no bar while the total is unknown)."""
+        if event.total > 0:
+            filled = min(cls.WIDTH, cls.WIDTH * event.done // event.total)
+            text = f"{event.stage:<16} [{'#' * filled}{'-' * (cls.WIDTH - filled)}] {event.done}/{event.total}"
+        else:
+            text = f"{event.stage:<16} {event.done}"
+        return text + (f"  {event.detail}" if event.detail else "")
+
+    def close(self) -> None:
+        """End the current line (call before printing anything else on standard error)."""
+        if self._open:
+            click.echo("", err=True)
+            self._open = False
 
 
 def fail(exc: Ip4GraphError) -> None:

@@ -108,7 +108,7 @@ def build_cmd(state: State, out_dir: Path, sources: Path | None, allow_invalid: 
     \b
     Example:
       ip4graph build
-      ip4graph build -o /tmp/out
+      ip4graph build -o site
       ip4graph --add data/claims-mine.trig build --sources ~/texts
     """
     import hashlib
@@ -147,7 +147,8 @@ def build_cmd(state: State, out_dir: Path, sources: Path | None, allow_invalid: 
     from .query import open_kg
 
     try:
-        result = build(open_kg(state), out_dir, files=state.files(), sources=sources, allow_invalid=allow_invalid)
+        result = build(open_kg(state), out_dir, files=state.files(), sources=sources, allow_invalid=allow_invalid,
+                       progress=state.reporter())
     except Ip4GraphError as exc:
         fail(exc)
         return

@@ -194,7 +194,8 @@ def enrich_cmd(state: State, endpoint: str | None, cache_dir: Path | None, no_wr
 
     try:
         client = SparqlClient(endpoint, timeout=timeout, retries=retries) if endpoint else None
-        result = enrich(state.dataset(), client=client, cache_dir=cache_dir, write_cache=not no_write_cache)
+        result = enrich(state.dataset(), client=client, cache_dir=cache_dir, write_cache=not no_write_cache,
+                        progress=state.reporter())
         if output is not None:
             _emit(serialize(result.dataset, ExportFormat(fmt)), output)
     except Ip4GraphError as exc:

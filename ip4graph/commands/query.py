@@ -58,9 +58,18 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def check_params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``-p`` values are NAME=VALUE: said at once, before a VALUE given as a separate word is
+    taken for an extra argument (the same option, and message, in every command)."""
+    for item in values:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE, e.g. -p entity=Japan", ctx=ctx, param=param)
+    return values
+
+
 @click.command("query")
 @click.argument("name", required=False)
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", callback=check_params,
               help="Bind a parameter (repeatable). Values are bound as RDF terms, never pasted into the query.")
 @click.option("-e", "--expr", "expr", default=None, help="Ad-hoc SPARQL text (the usual prefixes are predeclared).")
 @click.option("-f", "--file", "file", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -111,7 +120,7 @@ def query_cmd(state: State, name: str | None, params: tuple[str, ...], expr: str
       ip4graph query timeline --limit 20 --offset 20
       ip4graph query agreements-between -p a=NATO -p b=japon --format csv
       ip4graph query -e 'SELECT ?s WHERE { ?s ip4:memberOf ip4d:ip4 }'
-      echo 'ASK { ip4d:nato ip4:plansPresenceIn ip4d:indo-pacific }' | ip4graph query
+      echo 'ASK { ip4d:japan ip4:partnerOf ip4d:nato }' | ip4graph query
       ip4graph query ip4-members --cite --wrap
       ip4graph query ip4-members --format csv --labels --lang fr --cite
     """

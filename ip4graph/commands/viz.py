@@ -16,7 +16,7 @@ from ..errors import Ip4GraphError, ParameterError, SourceError
 from ..namespaces import PREFIXES
 from ..catalog import load_catalog
 from ..viz import AUTO_PARTNERSHIP, Layout, Scope, SizeBy, render_html, write_html
-from .query import _parse_params
+from .query import _parse_params, check_params
 from .query import adhoc_term as _adhoc_term
 from .common import State, fail, pass_state
 
@@ -119,7 +119,7 @@ def _selection_options(verb: str) -> Callable[[Callable[..., Any]], Callable[...
                      help=f"A named query (CONSTRUCT) from the catalog whose result to {verb}."),
         click.option("--construct", type=click.Path(path_type=Path, dir_okay=False, exists=True),
                      default=None, help=f"A file holding a CONSTRUCT query whose result to {verb}."),
-        click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+        click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", callback=check_params,
                      help="Bind a query parameter (an IRI, a CURIE, a label, a number or a string); "
                           "repeatable. The same syntax as `ip4graph query -p`."),
         click.option("--focus", metavar="ENTITY", default=None,

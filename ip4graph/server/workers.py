@@ -20,6 +20,7 @@ sockets). Nothing here knows about HTTP or SPARQL: a job is ``(name, args)`` han
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import logging
 import os
 import pickle
@@ -106,6 +107,9 @@ def _worker_main(sock: socket.socket, runner: Callable[[str, tuple], Any], memor
     """Serve jobs on ``sock`` until it closes (runs in a forked child; never returns)."""
     code = 0
     try:
+        # A worker killed by its memory cap or by the pool is expected: no "Fatal Python error"
+        # traceback from faulthandler (pytest enables it) on the shared stderr; the parent logs it.
+        faulthandler.disable()
         _die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
