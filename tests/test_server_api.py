@@ -305,8 +305,31 @@ def test_graph_queries_answer_turtle(url: str) -> None:
     assert status == 400 and "graph" in json.loads(body)["error"]
 
 
-def test_federated_query_is_refused_as_json_without_network(url: str) -> None:
-    status, headers, body = get(url, "/api/run", name="federated-partners-capitals")
-    assert status == 403
-    assert headers["content-type"].startswith("application/json")
-    assert "SERVICE" in json.loads(body)["error"]
+def test_federated_named_query_uses_the_offline_cache_and_says_how_to_fill_it(tmp_path, monkeypatch) -> None:
+    import ip4graph.enrich
+    from ip4graph import federation
+    from ip4graph.reasoning import Reasoning
+    from test_federated_offline import CACHE
+
+    kg = KnowledgeGraph.open(reasoning=Reasoning.NONE)  # the shipped data: Japan has its Wikidata link
+
+    for name in [k for k in __import__("os").environ if k.startswith("IP4GRAPH_ENDPOINT_")]:
+        monkeypatch.delenv(name)
+    # The shipped cache is empty: a JSON error that says so and how to fill it, no network.
+    monkeypatch.setattr(ip4graph.enrich, "default_cache_dir", lambda: tmp_path)
+    (tmp_path / "wikidata.trig").write_text("@prefix ip4g: <https://w3id.org/ip4graph/graph/> .\n", encoding="utf-8")
+    with running(kg, timeout=10) as empty_url:
+        status, headers, body = get(empty_url, "/api/run", name="federated-partners-capitals")
+    assert status == 400 and headers["content-type"].startswith("application/json")
+    error = json.loads(body)["error"]
+    assert "offline cache" in error and "is empty" in error and "ip4graph enrich --endpoint" in error
+    # A filled cache answers the form, and the answer says where it came from.
+    (tmp_path / "wikidata.trig").write_text(CACHE, encoding="utf-8")
+    expected = federation.run_offline(kg, "federated-partners-capitals").result
+    with running(kg, timeout=10) as filled_url:
+        data = get_json(filled_url, "/api/run", name="federated-partners-capitals", labels="0")
+    assert column(data, "partner") == [str(r.partner) for r in expected]
+    assert len(data["results"]["bindings"]) == len(expected.rows) > 0
+    assert "offline cache" in data["ip4graph"]["note"] and "not from a live endpoint" in data["ip4graph"]["note"]
+
+

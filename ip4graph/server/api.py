@@ -284,7 +284,21 @@ class Api:
                     raise ParameterError(f"{key}: {value!r} is not a valid IRI")
                 bindings[key[1:]] = term
             view, source = View.ALL, "query"
-        result, truncated = self._execute(text, bindings, view, base=base)
+        note = None
+        if name and "SERVICE" in text.upper():
+            from .. import federation
+
+            if federation.needs_offline(text):  # the server asks no live endpoint for a named query
+                from .app import _truncate
+
+                offline = federation.run_offline(kg, name, params=given, view=view, timeout=None)
+                result = offline.result  # type: ignore[assignment]
+                truncated = _truncate(result, self.endpoint.config.max_rows)
+                when = f", fetched {offline.fetched}" if offline.fetched else ""
+                note = (f"answered from the offline cache ({offline.facts} Wikidata facts{when}), not from a live "
+                        "endpoint; ip4graph enrich --endpoint URL refreshes it")
+        if note is None:
+            result, truncated = self._execute(text, bindings, view, base=base)
         if result.graph is not None:
             if fmt not in ("json", "ttl"):
                 raise ParameterError(f"a {result.kind} query answers a graph: ask for format=json or ttl, not {fmt!r}")
@@ -327,6 +341,7 @@ class Api:
                 "citations": [[c.to_dict() for c in row] for row in citations] if citations is not None else None,
                 "truncated": truncated,
                 "lang": lang,
+                "note": note,
             },
         }
         resp = _json(data)

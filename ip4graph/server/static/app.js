@@ -409,7 +409,7 @@
     var n = data.results.bindings.length;
     var from = info.name ? (byName(info.name) || { title: info.name }).title : "the editor's query";
     statusBox.textContent = n + (n === 1 ? " row" : " rows") + (info.truncated ? " (cut at the row limit)" : "") +
-      " · " + from;
+      " · " + from + (info.note ? " · " + info.note : "");
     var bound = info.params || {};
     var names = Object.keys(bound);
     if (names.length) {
