@@ -133,3 +133,61 @@ def test_cli_export(tmp_path: Path) -> None:
                                "--format", "trig", "--inferred"])
     assert res.exit_code == 0
     assert GRAPH_INFERRED in {c.identifier for c in parse(res.output, "trig").graphs() if len(c)}
+
+
+def _cycle(length: int) -> list[tuple]:
+    from rdflib import URIRef
+
+    nodes = [BNode() for _ in range(length)]
+    return [(nodes[i], URIRef("urn:p"), nodes[(i + 1) % length]) for i in range(length)]
+
+
+def test_graph_comparison_agrees_with_rdflib_isomorphic() -> None:
+    """same_triples compares ground triples as sets and matches blank nodes by refinement: same verdicts as rdflib."""
+    import random
+
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.compare import isomorphic
+
+    rng = random.Random(7)
+    preds = [URIRef("urn:p0"), URIRef("urn:p1")]
+    iris = [URIRef("urn:i0"), URIRef("urn:i1")]
+    verdicts = set()
+    for _ in range(1500):
+        blanks = [BNode() for _ in range(rng.randint(1, 7))]
+        g = Graph()
+        for _ in range(rng.randint(1, 12)):
+            g.add((rng.choice(blanks + iris), rng.choice(preds), rng.choice(blanks + iris + [Literal(rng.randint(0, 1))])))
+        renamed = {b: BNode() for b in blanks}
+        h = Graph()
+        for s, p, o in g:
+            h.add((renamed.get(s, s), p, renamed.get(o, o)))
+        if rng.random() < 0.5:
+            t = rng.choice(list(h))
+            h.remove(t)
+            h.add((rng.choice([*renamed.values(), *iris]), rng.choice(preds), rng.choice([*renamed.values(), *iris])))
+        verdict = same_triples(g, h)
+        assert verdict == isomorphic(g, h), (g.serialize(format="nt"), h.serialize(format="nt"))
+        verdicts.add(verdict)
+    assert verdicts == {True, False}
+    # Regular shapes that refinement alone cannot tell apart: two triangles are not a hexagon.
+    two_triangles, hexagon, other_hexagon = Graph(), Graph(), Graph()
+    for t in _cycle(3) + _cycle(3):
+        two_triangles.add(t)
+    for t in _cycle(6):
+        hexagon.add(t)
+    for t in _cycle(6):
+        other_hexagon.add(t)
+    assert not same_triples(two_triangles, hexagon)
+    assert same_triples(hexagon, other_hexagon)
+
+
+def test_a_changed_blank_node_triple_is_a_difference(shipped: Dataset) -> None:
+    from rdflib import URIRef
+
+    back = parse(serialize(shipped, ExportFormat.NTRIPLES), ExportFormat.NTRIPLES)
+    assert same_triples(back, union_graph(shipped))
+    first = next(t for t in back if isinstance(t[0], BNode))
+    back.remove(first)
+    back.add((first[0], first[1], URIRef("urn:changed")))
+    assert not same_triples(back, union_graph(shipped))
