@@ -221,6 +221,20 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+async def _post_body(request: Request, limit: int) -> bytes | HTTPResponse:
+    """The body of a POST, or the response refusing it (too slow: 408, over ``limit`` bytes: 413)."""
+    try:
+        with anyio.fail_after(BODY_TIMEOUT):
+            got = await _read_body(request, limit)
+    except ClientDisconnect:
+        return HTTPResponse(status_code=400)
+    except TimeoutError:
+        return _to_http(Response.text(408, f"the request body did not arrive within {BODY_TIMEOUT:g} s"), close=True)
+    if got is None:
+        return _to_http(Response.text(413, f"request body larger than {limit} bytes"), close=True)
+    return got
+
+
 def _limit_response(exc: QueryLimitError) -> Response:
     return Response.text(400, f"{exc}\n(line {exc.lineno}, column {exc.offset})",
                          **{"X-Ip4graph-Limit": exc.limit, "X-Ip4graph-Error-Line": str(exc.lineno),
@@ -327,15 +341,9 @@ async def sparql(request: Request) -> HTTPResponse:
                                                "Access-Control-Max-Age": "600"}), cors=True)
     body = b""
     if method == "POST":
-        try:
-            with anyio.fail_after(BODY_TIMEOUT):
-                got = await _read_body(request, cfg.max_body)
-        except ClientDisconnect:
-            return HTTPResponse(status_code=400)
-        except TimeoutError:
-            return _to_http(Response.text(408, f"the request body did not arrive within {BODY_TIMEOUT:g} s"), close=True)
-        if got is None:
-            return _to_http(Response.text(413, f"request body larger than {cfg.max_body} bytes"), close=True)
+        got = await _post_body(request, cfg.max_body)
+        if isinstance(got, HTTPResponse):
+            return got
         body = got
     try:
         op = read_operation("POST" if method == "POST" else "GET", request.url.query,
@@ -441,15 +449,9 @@ async def api(request: Request) -> HTTPResponse:
     if request.method == "POST":
         if (request.headers.get("content-type") or "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
             return _to_http(Response.text(415, "send the fields as application/x-www-form-urlencoded"), close=True)
-        try:
-            with anyio.fail_after(BODY_TIMEOUT):
-                got = await _read_body(request, cfg.max_body)
-        except ClientDisconnect:
-            return HTTPResponse(status_code=400)
-        except TimeoutError:
-            return _to_http(Response.text(408, f"the request body did not arrive within {BODY_TIMEOUT:g} s"), close=True)
-        if got is None:
-            return _to_http(Response.text(413, f"request body larger than {cfg.max_body} bytes"), close=True)
+        got = await _post_body(request, cfg.max_body)
+        if isinstance(got, HTTPResponse):
+            return got
         body = got
     try:
         params = parse_qsl(request.url.query, keep_blank_values=True, errors="strict")
