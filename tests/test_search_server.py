@@ -12,9 +12,10 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from browser import ARTIFACTS, CHROMIUM_ARGS, XSS_LABEL, chromium_or_fail
+from browser import ARTIFACTS, XSS_LABEL
 from rdflib import Dataset
 from test_server import FIXTURE, http, open_kg, running
+from test_server_browser import browser, open_page  # noqa: F401 - the fixture
 
 from ip4graph.kg import KnowledgeGraph
 from ip4graph.namespaces import IP4, IP4C, IP4D
@@ -138,41 +139,9 @@ def shipped_url() -> Iterator[str]:
         yield u
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium_or_fail()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, headless=True,
-                              args=[a for a in CHROMIUM_ARGS if a != "--headless"])
-        yield b
-        b.close()
-
-
-def _open(browser, base: str, path: str):  # noqa: ANN001, ANN202
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    log: dict[str, list[str]] = {"external": [], "errors": [], "console": [], "dialogs": []}
-
-    def route(r) -> None:  # noqa: ANN001
-        if r.request.url.startswith((base + "/", "data:")):
-            r.continue_()
-        else:
-            log["external"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: log["errors"].append(str(e)))
-    page.on("console", lambda m: log["console"].append(m.text) if m.type == "error" else None)
-    page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
-    page.goto(base + path)
-    return page, log
-
-
 @pytest.mark.browser
 def test_search_page_in_chromium(browser, shipped_url: str) -> None:  # noqa: ANN001
-    page, log = _open(browser, shipped_url, "/search?q=Japan")
+    page, log = open_page(browser, shipped_url, "/search?q=Japan")
     assert page.locator("h1").inner_text() == "Search"
     assert page.locator("main input[name=q]").input_value() == "Japan"
     marks = page.locator("mark")
@@ -188,13 +157,13 @@ def test_search_page_in_chromium(browser, shipped_url: str) -> None:  # noqa: AN
     page.locator("table.names a").first.click()
     page.wait_for_url("**/id/japan")
     assert page.locator("h1").inner_text() == "Japan"
-    assert log == {"external": [], "errors": [], "console": [], "dialogs": []}
+    assert all(not entries for entries in log.values()), log
 
 
 @pytest.mark.browser
 def test_xss_probes_do_not_run_in_chromium(browser, url: str) -> None:  # noqa: ANN001
     for q in ("img", "alert('quote')", "window.__pwned", '"><script>alert(1)</script>'):
-        page, log = _open(browser, url, "/search?" + urllib.parse.urlencode({"q": q, "kind": ["label", "quote",
+        page, log = open_page(browser, url, "/search?" + urllib.parse.urlencode({"q": q, "kind": ["label", "quote",
                                                                                              "comment"]}, doseq=True))
         assert page.evaluate("window.__pwned === undefined")
         assert page.locator("img").count() == 0
